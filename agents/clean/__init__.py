@@ -1,0 +1,29 @@
+"""Clean stage: separate the article from the page around it (see zoning.py)."""
+
+from __future__ import annotations
+
+from streams.records import CleanArticle, RawArticle, Rejected, Removed
+
+from .html import html_to_text
+from .zoning import zone_page
+
+
+def clean(raw: RawArticle) -> CleanArticle:
+    """The article body of a raw page, with every removed zone kept by kind."""
+    title = raw.title
+    if raw.text is not None:
+        page = raw.text
+    else:
+        html_title, page = html_to_text(raw.html or "")
+        title = title or html_title
+    zoned = zone_page(page)
+    text = zoned.text
+    if not text.strip():
+        raise Rejected("empty_text", "nothing is left of the page after cleaning")
+    return CleanArticle(
+        id=raw.id,
+        title=(title or zoned.title),
+        text=text,
+        removed=[Removed(kind, removed) for kind, removed in zoned.removed],
+        tweets=zoned.tweets,
+    )

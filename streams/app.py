@@ -1,0 +1,167 @@
+"""The Faust application: `create_app(settings)` builds it, agents plug into it.
+
+Nothing here runs at import time: the app, its topics and its agents exist
+only once `build_runtime` is called with settings (read once, in main()). The
+`Runtime` is what each agent's `register` receives: the app, the topic
+channels, the pure pipeline, the metrics and the dead-letter policy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import REGISTRY, CollectorRegistry
+
+from agents.pipeline import Analyzer
+
+from .connection import faust_credentials
+from .deadletters import DeadLetters, StageFailed
+from .metrics import Metrics
+from .records import ArticleResult, Rejected, dumps
+from .settings import Settings
+from .topics import SPECS, Topics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    app: faust.App
+    topics: Topics
+    channels: dict[str, Any]  # base topic name -> faust Topic
+    analyzer: Analyzer
+    metrics: Metrics
+    dead_letters: DeadLetters = field(init=False)
+
+    def __post_init__(self) -> None:
+        dlq = self.channels["articles.dlq"]
+
+        async def send(key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> Any:
+            return await dlq.send(key=key, value=value, headers=headers)
+
+        self.dead_letters = DeadLetters(
+            send, lambda stage, reason: self.metrics.dead_letters.labels(stage, reason).inc()
+        )
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage into raqib_stage_seconds; tag its failures with the stage name."""
+        began = time.perf_counter()
+        try:
+            yield
+        except StageFailed:
+            raise
+        except Exception as exc:  # Rejected included: the dead letter names the stage
+            raise StageFailed(name, exc) from exc
+        finally:
+            self.metrics.stage_seconds.labels(name).observe(time.perf_counter() - began)
+
+    def check_size(self, payload: bytes, what: str) -> bytes:
+        limit = 3 * self.settings.max_message_bytes
+        if len(payload) > limit:
+            raise Rejected("output_rejected", f"{what} is {len(payload)} bytes > {limit}")
+        return payload
+
+    async def emit_result(self, result: ArticleResult, started_at: float | None) -> None:
+        """Produce an ArticleResult and its events; count them. The last hop of every article."""
+        result_bytes = self.check_size(dumps(result), "the ArticleResult")
+        event_bytes = [(e.event_id.encode(), dumps(e)) for e in result.events]
+        await self.channels["articles.classified"].send(key=result.id.encode(), value=result_bytes)
+        for key, value in event_bytes:
+            await self.channels["events.security"].send(key=key, value=value)
+        self.observe_result(result, started_at)
+
+    def observe_result(self, result: ArticleResult, started_at: float | None) -> None:
+        m = self.metrics
+        m.results.labels(result.label).inc()
+        for removed in result.removed:
+            m.removed_chars.labels(removed.kind).inc(len(removed.text))
+        for event in result.events:
+            m.events.labels(event.type).inc()
+            for place in event.places:
+                m.event_places.labels(
+                    place.name, place.country, f"{place.lat:.4f}", f"{place.lon:.4f}"
+                ).inc()
+            if not event.places:
+                m.events_unresolved.labels("place").inc()
+            if not event.date:
+                m.events_unresolved.labels("date").inc()
+        if started_at is not None:
+            m.end_to_end_seconds.observe(max(0.0, time.time() - started_at))
+
+
+def ingest_time(fetched_at: str | None, message_timestamp: float | None) -> float | None:
+    """Start of the end-to-end clock: fetched_at when the scraper gave it, else the message time."""
+    if fetched_at:
+        try:
+            return datetime.fromisoformat(fetched_at).timestamp()
+        except ValueError:
+            pass
+    return message_timestamp
+
+
+def _faust_app(settings: Settings) -> faust.App:
+    brokers = [f"kafka://{host.strip()}" for host in settings.broker.split(",") if host.strip()]
+    return faust.App(
+        settings.app_id,
+        broker=brokers,
+        broker_credentials=faust_credentials(settings),
+        store=settings.store,
+        datadir=settings.data_dir,
+        autodiscover=False,
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_host=settings.web_host,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication,
+        topic_allow_declare=True,
+        processing_guarantee="at_least_once",
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        producer_max_request_size=3 * settings.max_message_bytes + 65536,
+        consumer_max_fetch_size=4 * settings.max_message_bytes,
+        broker_commit_every=200,
+        broker_commit_interval=1.0,
+        table_cleanup_interval=60.0,
+        logging_config=None,
+    )
+
+
+def build_runtime(
+    settings: Settings, analyzer: Analyzer | None = None, registry: CollectorRegistry = REGISTRY
+) -> Runtime:
+    """The app with its topics, metrics and agents registered (no I/O happens here)."""
+    app = _faust_app(settings)
+    topics = Topics(settings.topic_prefix)
+    channels = {
+        spec.base: app.topic(
+            topics.name(spec.base),
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.partitions,
+        )
+        for spec in SPECS
+    }
+    setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
+    metrics = Metrics(registry)
+    metrics.info.info({"app_id": settings.app_id, "topic_prefix": settings.topic_prefix or "-"})
+    runtime = Runtime(settings, app, topics, channels, analyzer or Analyzer(), metrics)
+
+    from agents.analyze import agent as analyze_agent
+
+    analyze_agent.register(runtime)
+    return runtime
+
+
+def create_app(settings: Settings) -> faust.App:
+    return build_runtime(settings).app

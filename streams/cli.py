@@ -1,0 +1,392 @@
+"""The `raqib` command: process, push, tail, worker, broker, eval, demo, settings.
+
+Every command reads its settings once (`Settings.from_env`, then flags) and
+passes them down. Networked commands take `--broker` or RAQIB_BROKER.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from .records import Rejected, decode_raw, dumps
+from .settings import Settings, settings_table
+
+broker_option = click.option(
+    "--broker",
+    default=None,
+    help="Kafka bootstrap servers (default: $RAQIB_BROKER or 127.0.0.1:9092).",
+)
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings.from_env(**overrides)
+
+
+@click.group()
+def main() -> None:
+    """Raqib: Arabic security news from scraped pages to structured events."""
+
+
+# ------------------------------------------------------------------ process
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+def process(paths: tuple[str, ...]) -> None:
+    """Run the whole pipeline in-process (no broker) and print one ArticleResult per line.
+
+    PATHS: .txt/.html files (id = file name), .jsonl files of RawArticle, directories, or -.
+    """
+    from agents.pipeline import Embedded
+
+    from .inputs import read_inputs
+
+    settings = _settings()
+    rejected = 0
+    raws = []
+    for message in read_inputs(paths):
+        try:
+            raws.append(decode_raw(message.value, message.key, settings.max_message_bytes))
+        except Rejected as exc:
+            rejected += 1
+            click.echo(
+                orjson.dumps({"origin": message.origin, "reason": exc.reason, "error": exc.detail}),
+                err=True,
+            )
+    out = sys.stdout.buffer
+    for result in Embedded().run(raws):
+        out.write(dumps(result) + b"\n")
+    out.flush()
+    if rejected:
+        click.echo(f"{rejected} input(s) rejected (see above)", err=True)
+        sys.exit(2)
+
+
+# ------------------------------------------------------------------ push / tail
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--topic", default="articles.raw", show_default=True, help="Topic (base name gets the prefix)."
+)
+@broker_option
+def push(paths: tuple[str, ...], topic: str, broker: str | None) -> None:
+    """Send articles to Kafka (key = article id). PATHS as for `process`; - reads stdin lines."""
+    from kafka import KafkaProducer
+
+    from .connection import kafka_python_config
+    from .inputs import read_inputs
+    from .topics import Topics, ensure_topics
+
+    settings = _settings(broker=broker)
+    name = Topics(settings.topic_prefix).resolve(topic)
+    ensure_topics(settings)
+    messages = list(read_inputs(paths))
+    producer = KafkaProducer(
+        **kafka_python_config(settings),
+        acks="all",
+        linger_ms=20,
+        max_request_size=4 * settings.max_message_bytes,
+    )
+    sent = failed = size = 0
+    began = time.monotonic()
+    futures = []
+    with click.progressbar(messages, label=f"pushing to {name}", file=sys.stderr) as bar:
+        for message in bar:
+            futures.append((message, producer.send(name, key=message.key, value=message.value)))
+            size += len(message.value)
+    producer.flush()
+    for message, future in futures:
+        try:
+            future.get(timeout=30)
+            sent += 1
+        except Exception as exc:
+            failed += 1
+            click.echo(f"failed: {message.origin}: {exc!r}", err=True)
+    producer.close()
+    elapsed = time.monotonic() - began
+    click.echo(
+        f"sent {sent} message(s), {size} bytes, to {name} on {settings.broker} in {elapsed:.2f}s"
+        + (f"; {failed} failed" if failed else ""),
+        err=True,
+    )
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("topic")
+@click.option("--from-beginning", is_flag=True, help="Start at the earliest offset.")
+@click.option("--max", "max_messages", type=int, default=None, help="Stop after N messages.")
+@click.option("--timeout", type=float, default=None, help="Stop after S seconds without a message.")
+@click.option("--meta", is_flag=True, help="Wrap each value with topic, partition, offset and key.")
+@broker_option
+def tail(
+    topic: str,
+    from_beginning: bool,
+    max_messages: int | None,
+    timeout: float | None,
+    meta: bool,
+    broker: str | None,
+) -> None:
+    """Print a topic's messages as JSON lines."""
+    from kafka import KafkaConsumer
+
+    from .connection import kafka_python_config
+    from .topics import Topics
+
+    settings = _settings(broker=broker)
+    consumer = KafkaConsumer(
+        Topics(settings.topic_prefix).resolve(topic),
+        **kafka_python_config(settings),
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        consumer_timeout_ms=int(timeout * 1000) if timeout else float("inf"),
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+    )
+    out = sys.stdout.buffer
+    count = 0
+    try:
+        for record in consumer:
+            out.write(_render(record, meta) + b"\n")
+            out.flush()
+            count += 1
+            if max_messages is not None and count >= max_messages:
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        consumer.close()
+
+
+def _render(record: Any, meta: bool) -> bytes:
+    value: Any
+    try:
+        value = orjson.loads(record.value) if record.value is not None else None
+    except orjson.JSONDecodeError:
+        value = record.value.decode("utf-8", "replace")
+    if not meta:
+        return orjson.dumps(value)
+    key = record.key.decode("utf-8", "replace") if record.key is not None else None
+    return orjson.dumps(
+        {
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "key": key,
+            "value": value,
+        }
+    )
+
+
+# ------------------------------------------------------------------ worker / broker
+
+
+@main.command()
+@broker_option
+@click.option(
+    "--web-port",
+    type=int,
+    default=None,
+    help="Port of /metrics (default: $RAQIB_WEB_PORT or 6066).",
+)
+def worker(broker: str | None, web_port: int | None) -> None:
+    """Run a Faust worker: consume articles.raw, produce results, events and dead letters."""
+    import faust
+
+    from .app import build_runtime
+    from .topics import ensure_topics
+
+    settings = _settings(broker=broker, web_port=web_port)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="[%(asctime)s] %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger(__name__).info("settings: %s", settings.redacted())
+    ensure_topics(settings)
+    runtime = build_runtime(settings)
+    runtime.analyzer.warm()
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    faust.Worker(runtime.app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+
+
+@main.command()
+@click.option("--port", type=int, default=9092, show_default=True)
+@click.option("--controller-port", type=int, default=None, help="Default: port + 1.")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), default=Path("var/broker"), show_default=True
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where Maven puts the Kafka jars.",
+)
+@click.option(
+    "--prepare", is_flag=True, help="Only resolve the Kafka jars into the cache, then exit."
+)
+def broker(
+    port: int, controller_port: int | None, data_dir: Path, cache_dir: Path | None, prepare: bool
+) -> None:
+    """Run a local single-node Kafka (KRaft) on 127.0.0.1 in the foreground."""
+    from .broker import DEFAULT_CACHE, KAFKA_VERSION, BrokerError, LocalBroker, resolve_classpath
+
+    cache = cache_dir or DEFAULT_CACHE
+    try:
+        if prepare:
+            lib = resolve_classpath(cache)
+            click.echo(f"kafka {KAFKA_VERSION} jars in {lib}")
+            return
+        local = LocalBroker(
+            port=port, controller_port=controller_port, data_dir=data_dir, cache_dir=cache
+        )
+        stopping = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        seconds = local.start()
+        click.echo(f"ready bootstrap={local.bootstrap}", err=False)
+        click.echo(
+            f"(kafka {KAFKA_VERSION} started in {seconds:.1f}s; log: {local.log_path})", err=True
+        )
+        sys.stdout.flush()
+        while not stopping and local.process is not None and local.process.poll() is None:
+            time.sleep(0.2)
+        if not stopping:
+            raise BrokerError(f"the broker exited by itself:\n{local.tail_log()}")
+        local.stop()
+    except BrokerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+# ------------------------------------------------------------------ demo
+
+
+@main.command()
+@click.option(
+    "--seeds",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+)
+@click.option("--port", type=int, default=9092, show_default=True)
+@click.option(
+    "--timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for results."
+)
+@click.option("--keep", is_flag=True, help="Keep broker and worker running until Ctrl-C.")
+def demo(seeds: Path, port: int, timeout: float, keep: bool) -> None:
+    """Start a local broker and a worker, push the seeds, show the events, stop."""
+    import shutil
+
+    from kafka import KafkaConsumer
+
+    from .broker import LocalBroker
+    from .topics import Topics
+
+    workdir = Path("var/demo")
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    local = LocalBroker(port=port, data_dir=workdir / "broker")
+    click.echo("starting Kafka (the first run downloads it with Maven)...", err=True)
+    seconds = local.start()
+    click.echo(f"kafka ready at {local.bootstrap} in {seconds:.1f}s", err=True)
+    env = {**os.environ, "RAQIB_BROKER": local.bootstrap, "RAQIB_DATA_DIR": str(workdir / "worker")}
+    settings = Settings.from_env(env)
+    worker_log = open(workdir / "worker.log", "wb")
+    worker_proc = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "worker"],
+        env=env,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "streams.cli", "push", str(seeds)], env=env, check=True
+        )
+        topics = Topics(settings.topic_prefix)
+        expected = sum(1 for _ in seeds.glob("*.txt"))
+        consumer = KafkaConsumer(
+            topics.classified,
+            topics.events,
+            topics.dlq,
+            bootstrap_servers=local.bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+            consumer_timeout_ms=int(timeout * 1000),
+        )
+        results: Counter[str] = Counter()
+        dead = 0
+        click.echo(
+            f"waiting for {expected} results (worker log: {workdir / 'worker.log'})...", err=True
+        )
+        for record in consumer:
+            value = orjson.loads(record.value)
+            if record.topic == topics.events:
+                places = ", ".join(f"{p['surface']} ({p['name']})" for p in value["places"])
+                click.echo(
+                    f"event {value['event_id']} [{value['type']}] article={value['article_id']} "
+                    f"date={value['date']} members={value['members']} "
+                    f"orgs={value['organizations']} agencies={value['agencies']} places: {places}"
+                )
+                click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
+            elif record.topic == topics.classified:
+                results[value["label"]] += 1
+                click.echo(
+                    f"result {value['id']}: {value['label']} (score {value['score']}), "
+                    f"{len(value['events'])} event(s)"
+                )
+            else:
+                dead += 1
+                click.echo(f"dead letter: {value['reason']}: {value['error']}")
+            if sum(results.values()) + dead >= expected:
+                break
+        consumer.close()
+        click.echo(f"done: {dict(results)} results, {dead} dead letters", err=True)
+        if keep:
+            click.echo("broker and worker keep running; Ctrl-C to stop", err=True)
+            try:
+                while worker_proc.poll() is None:
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                pass
+    finally:
+        if worker_proc.poll() is None:
+            os.killpg(worker_proc.pid, signal.SIGTERM)
+            try:
+                worker_proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker_proc.pid, signal.SIGKILL)
+        worker_log.close()
+        local.stop()
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """Print every setting with its environment variable, default and current value."""
+    current = Settings.from_env().redacted()
+    for env, default, doc in settings_table():
+        name = env.removeprefix("RAQIB_").lower()
+        click.echo(f"{env:28} default={default!r:22} current={current[name]!r}\n    {doc}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The one place where Raqib's topics are declared: names, keys, partitions, configs.
+
+Every other module asks `Topics` for a name; no topic name is written as a
+string anywhere else. `ensure_topics` creates what is missing with the same
+specs, so the worker, `raqib push` and the tests agree on partitions and
+compaction whoever starts first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    base: str  # name without the configured prefix
+    key: str  # what the message key is, for the docs
+    doc: str
+    compacted: bool = False
+    internal: bool = False  # a repartition hop between Raqib's own agents
+
+
+SPECS: tuple[TopicSpec, ...] = (
+    TopicSpec(
+        "articles.raw", "article id (optional)", "RawArticle JSON or plain UTF-8 text: the input"
+    ),
+    TopicSpec("articles.clean", "article id", "CleanArticle: optional tap of the clean stage"),
+    TopicSpec(
+        "articles.classified", "article id", "ArticleResult: every input ends here or in the DLQ"
+    ),
+    TopicSpec("events.security", "event id", "Event: one per extracted incident report"),
+    TopicSpec(
+        "events.incidents", "incident id", "Incident: latest state of each incident", compacted=True
+    ),
+    TopicSpec(
+        "articles.duplicates",
+        "article id",
+        "near-duplicate notices {id, duplicate_of, similarity}",
+        compacted=True,
+    ),
+    TopicSpec("articles.dlq", "original key", "DeadLetter: original bytes with the reason"),
+    TopicSpec(
+        "dedup.bands", "band hash", "MinHash band signatures, repartitioned by band", internal=True
+    ),
+    TopicSpec(
+        "dedup.gather", "article id", "analysed article + band answers, by article", internal=True
+    ),
+    TopicSpec(
+        "incidents.blocks", "blocking key", "analysed articles with events, by block", internal=True
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Topic names with the configured prefix applied."""
+
+    prefix: str = ""
+
+    def name(self, base: str) -> str:
+        if base not in _BASES:
+            raise KeyError(f"unknown topic {base!r}")
+        return f"{self.prefix}{base}"
+
+    raw = property(lambda self: self.name("articles.raw"))
+    clean = property(lambda self: self.name("articles.clean"))
+    classified = property(lambda self: self.name("articles.classified"))
+    events = property(lambda self: self.name("events.security"))
+    incidents = property(lambda self: self.name("events.incidents"))
+    duplicates = property(lambda self: self.name("articles.duplicates"))
+    dlq = property(lambda self: self.name("articles.dlq"))
+    bands = property(lambda self: self.name("dedup.bands"))
+    gather = property(lambda self: self.name("dedup.gather"))
+    blocks = property(lambda self: self.name("incidents.blocks"))
+
+    def resolve(self, name: str) -> str:
+        """A user-given topic: a base name gets the prefix, anything else is taken as is."""
+        return self.name(name) if name in _BASES else name
+
+
+_BASES = frozenset(spec.base for spec in SPECS)
+
+
+def topic_configs(spec: TopicSpec, settings: Settings) -> dict[str, str]:
+    """Broker-side configs: big enough messages for the size cap, compaction where declared."""
+    # A result carries the clean text and the removed zones, a dead letter the
+    # original as base64 (4/3): three times the input cap covers both.
+    configs = {"max.message.bytes": str(max(1_048_588, 3 * settings.max_message_bytes))}
+    if spec.compacted:
+        configs["cleanup.policy"] = "compact"
+    return configs
+
+
+def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
+    """Create the missing topics; return the names created."""
+    from kafka.admin import KafkaAdminClient, NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    from .connection import kafka_python_config
+
+    topics = Topics(settings.topic_prefix)
+    admin = KafkaAdminClient(
+        **kafka_python_config(settings), request_timeout_ms=int(timeout_s * 1000)
+    )
+    try:
+        existing = set(admin.list_topics())
+        wanted = [
+            NewTopic(
+                name=topics.name(spec.base),
+                num_partitions=settings.partitions,
+                replication_factor=settings.replication,
+                topic_configs=topic_configs(spec, settings),
+            )
+            for spec in SPECS
+            if topics.name(spec.base) not in existing
+        ]
+        created: list[str] = []
+        for topic in wanted:  # one by one: a concurrent creator only costs us that one
+            try:
+                admin.create_topics([topic], timeout_ms=int(timeout_s * 1000))
+                created.append(topic.name)
+            except TopicAlreadyExistsError:
+                pass
+        if created:
+            log.info("created topics: %s", ", ".join(created))
+        return created
+    finally:
+        admin.close()
