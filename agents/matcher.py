@@ -25,9 +25,10 @@ V = TypeVar("V")
 # the orders Arabic allows (و/ف, then ب/ل/ك, then ال). "لل" is ل + ال with the
 # alef dropped, handled by `_LAM_LAM` below.
 CLITIC_SEQUENCES = frozenset(
-    a + b + c for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for c in ("", "ال")
+    [a + b + c for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for c in ("", "ال")]
+    + [a + "لل" for a in ("", "و", "ف")]
 )
-_NO_ARTICLE = frozenset(c for c in CLITIC_SEQUENCES if not c.endswith("ال"))
+_NO_ARTICLE = frozenset(c for c in CLITIC_SEQUENCES if not c.endswith(("ال", "لل")))
 # Inflectional endings a term marked tail="inflect" may carry.
 INFLECTIONS = frozenset(
     (
@@ -79,6 +80,7 @@ class _Entry(Generic[V]):
     value: V
     tail: str  # "word": whole word only; "inflect": + INFLECTIONS; "stem": any continuation
     lam_lam: bool  # the key is the ال-term written after ل ("لشرطه" of "للشرطه")
+    suffixed: bool = False  # the key ends in ت for the term's ة: a suffix must follow (خليتهم)
 
 
 class TermMatcher(Generic[V]):
@@ -102,6 +104,10 @@ class TermMatcher(Generic[V]):
             entries.setdefault(term, []).append(_Entry(term, value, tail, False))
             if term.startswith("ال") and len(term) > 3:
                 entries.setdefault(term[1:], []).append(_Entry(term, value, tail, True))
+            if tail != "word" and term.endswith("ه") and len(term) > 3:
+                entries.setdefault(term[:-1] + "ت", []).append(
+                    _Entry(term, value, tail, False, True)
+                )
         for key, items in entries.items():
             self._automaton.add_word(key, (key, items))
         self.size = len(entries)
@@ -120,7 +126,9 @@ class TermMatcher(Generic[V]):
         return prefix in self._clitics
 
     @staticmethod
-    def _right_ok(text: str, end: int, tail: str) -> bool:
+    def _right_ok(text: str, end: int, tail: str, suffixed: bool = False) -> bool:
+        if suffixed and (end >= len(text) or not _is_letter(text[end])):
+            return False  # "خليت" needs its suffix: "خليتهم"
         if tail == "stem":
             return True
         word_end = end
@@ -140,7 +148,7 @@ class TermMatcher(Generic[V]):
             start = last - len(key) + 1
             for entry in items:
                 if self._left_ok(text, start, entry.lam_lam) and self._right_ok(
-                    text, last + 1, entry.tail
+                    text, last + 1, entry.tail, entry.suffixed
                 ):
                     hits.append((start, last + 1, entry))
                     break

@@ -14,8 +14,9 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
-from streams.records import ArticleResult, RawArticle
+from streams.records import ArticleResult, Event, RawArticle
 
 from .classify import Classifier
 from .clean import clean
@@ -43,7 +44,8 @@ class Analyzer:
             article = clean(raw)
         with timer("classify"):
             verdict = self.classifier.classify(article.title, article.text)
-        events, background = [], []
+        events: list[Event] = []
+        background: list[dict[str, Any]] = []
         if verdict.label == "security":
             with timer("extract"):
                 events, background = self.extractor.extract(article, raw.published_at)

@@ -15,9 +15,7 @@ removed old API versions that aiokafka's admin requests rely on.
 from __future__ import annotations
 
 import base64
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -25,6 +23,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+
+from .processes import kill_group, stop_group, tail
 
 KAFKA_VERSION = "3.9.1"
 SCALA_VERSION = "2.13"
@@ -275,30 +275,15 @@ class LocalBroker:
         raise BrokerError(f"the broker was not ready in time ({last_error!r}):\n{self.tail_log()}")
 
     def tail_log(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no broker log)"
+        return tail(self.log_path, lines)
 
     def kill(self) -> None:
         """SIGKILL the broker (fault tests): no clean shutdown."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        kill_group(self.process)
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """SIGTERM (controlled shutdown), then SIGKILL if it hangs; leaves no process behind."""
-        proc = self.process
-        if proc is None or proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        except ProcessLookupError:
-            pass
+        stop_group(self.process, timeout_s)
 
     def __enter__(self) -> LocalBroker:
         self.start()

@@ -6,6 +6,7 @@ passes them down. Networked commands take `--broker` or RAQIB_BROKER.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -288,95 +289,82 @@ def broker(
     show_default=True,
 )
 @click.option("--port", type=int, default=9092, show_default=True)
-@click.option(
-    "--timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for results."
-)
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds to wait.")
 @click.option("--keep", is_flag=True, help="Keep broker and worker running until Ctrl-C.")
 def demo(seeds: Path, port: int, timeout: float, keep: bool) -> None:
     """Start a local broker and a worker, push the seeds, show the events, stop."""
     import shutil
 
-    from kafka import KafkaConsumer
-
     from .broker import LocalBroker
+    from .processes import WorkerProcess
     from .topics import Topics
 
     workdir = Path("var/demo")
     shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
     local = LocalBroker(port=port, data_dir=workdir / "broker")
     click.echo("starting Kafka (the first run downloads it with Maven)...", err=True)
-    seconds = local.start()
-    click.echo(f"kafka ready at {local.bootstrap} in {seconds:.1f}s", err=True)
-    env = {**os.environ, "RAQIB_BROKER": local.bootstrap, "RAQIB_DATA_DIR": str(workdir / "worker")}
-    settings = Settings.from_env(env)
-    worker_log = open(workdir / "worker.log", "wb")
-    worker_proc = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "worker"],
-        env=env,
-        stdout=worker_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    click.echo(f"kafka ready at {local.bootstrap} in {local.start():.1f}s", err=True)
+    worker = WorkerProcess(
+        env={"RAQIB_BROKER": local.bootstrap, "RAQIB_DATA_DIR": str(workdir / "worker")},
+        log_path=workdir / "worker.log",
     )
     try:
+        worker.start()
+        seconds = worker.wait_ready()
+        metrics = f"http://127.0.0.1:{worker.settings.web_port}/metrics"
+        click.echo(f"worker ready in {seconds:.1f}s (log {worker.log_path}, {metrics})", err=True)
+        env = {**os.environ, **worker.env}
         subprocess.run(
             [sys.executable, "-m", "streams.cli", "push", str(seeds)], env=env, check=True
         )
-        topics = Topics(settings.topic_prefix)
         expected = sum(1 for _ in seeds.glob("*.txt"))
-        consumer = KafkaConsumer(
-            topics.classified,
-            topics.events,
-            topics.dlq,
-            bootstrap_servers=local.bootstrap,
-            group_id=None,
-            auto_offset_reset="earliest",
-            consumer_timeout_ms=int(timeout * 1000),
-        )
-        results: Counter[str] = Counter()
-        dead = 0
-        click.echo(
-            f"waiting for {expected} results (worker log: {workdir / 'worker.log'})...", err=True
-        )
-        for record in consumer:
-            value = orjson.loads(record.value)
-            if record.topic == topics.events:
-                places = ", ".join(f"{p['surface']} ({p['name']})" for p in value["places"])
-                click.echo(
-                    f"event {value['event_id']} [{value['type']}] article={value['article_id']} "
-                    f"date={value['date']} members={value['members']} "
-                    f"orgs={value['organizations']} agencies={value['agencies']} places: {places}"
-                )
-                click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
-            elif record.topic == topics.classified:
-                results[value["label"]] += 1
-                click.echo(
-                    f"result {value['id']}: {value['label']} (score {value['score']}), "
-                    f"{len(value['events'])} event(s)"
-                )
-            else:
-                dead += 1
-                click.echo(f"dead letter: {value['reason']}: {value['error']}")
-            if sum(results.values()) + dead >= expected:
-                break
-        consumer.close()
-        click.echo(f"done: {dict(results)} results, {dead} dead letters", err=True)
+        _show_results(local.bootstrap, Topics(worker.settings.topic_prefix), expected, timeout)
         if keep:
             click.echo("broker and worker keep running; Ctrl-C to stop", err=True)
-            try:
-                while worker_proc.poll() is None:
+            with contextlib.suppress(KeyboardInterrupt):
+                while worker.alive():
                     time.sleep(1)
-            except KeyboardInterrupt:
-                pass
     finally:
-        if worker_proc.poll() is None:
-            os.killpg(worker_proc.pid, signal.SIGTERM)
-            try:
-                worker_proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker_proc.pid, signal.SIGKILL)
-        worker_log.close()
+        worker.stop()
         local.stop()
+
+
+def _show_results(bootstrap: str, topics: Any, expected: int, timeout: float) -> None:
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(
+        topics.classified,
+        topics.events,
+        topics.dlq,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=int(timeout * 1000),
+    )
+    results: Counter[str] = Counter()
+    dead = 0
+    for record in consumer:
+        value = orjson.loads(record.value)
+        if record.topic == topics.events:
+            places = ", ".join(f"{p['surface']} ({p['name']})" for p in value["places"])
+            click.echo(
+                f"event {value['event_id']} [{value['type']}] article={value['article_id']} "
+                f"date={value['date']} members={value['members']} "
+                f"orgs={value['organizations']} agencies={value['agencies']} places: {places}"
+            )
+        elif record.topic == topics.classified:
+            results[value["label"]] += 1
+            click.echo(
+                f"result {value['id']}: {value['label']} (score {value['score']}), "
+                f"{len(value['events'])} event(s)"
+            )
+        else:
+            dead += 1
+            click.echo(f"dead letter: {value['reason']}: {value['error']}")
+        if sum(results.values()) + dead >= expected:
+            break
+    consumer.close()
+    click.echo(f"done: {dict(results)} results, {dead} dead letters", err=True)
 
 
 @main.command("settings")

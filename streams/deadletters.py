@@ -133,10 +133,12 @@ class DeadLetters:
         self._count(letter.stage, letter.reason)
         return letter
 
-    async def guard(self, message: Any, stage: str, handler: Callable[[], Awaitable[None]]) -> bool:
-        """Run `handler` for `message`; on any failure send a dead letter. True if it succeeded."""
+    async def guard(
+        self, message: Any, stage: str, handler: Callable[[Any], Awaitable[None]]
+    ) -> bool:
+        """Run `handler(message)`; on any failure send a dead letter. True if it succeeded."""
         try:
-            await handler()
+            await handler(message)
             return True
         except Exception as exc:  # the policy: every failure ends as a dead letter
             await self.send(message, stage, exc)

@@ -88,7 +88,7 @@ class Settings:
             raw = env.get(f.metadata["env"])
             if raw is None or raw == "":
                 continue
-            kind = type(f.default)
+            kind: type = type(f.default)
             try:
                 values[f.name] = kind(raw)
             except ValueError as exc:

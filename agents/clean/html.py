@@ -54,8 +54,9 @@ def html_to_text(html: str) -> tuple[str | None, str]:
         deduplicate=False,
         with_metadata=True,
     )
-    if doc is not None and getattr(doc, "text", None):
-        return getattr(doc, "title", None), doc.text
+    text = getattr(doc, "text", None) if doc is not None else None
+    if text:
+        return getattr(doc, "title", None), str(text)
     # trafilatura found no main text (tiny or odd page): fall back to the tag-stripped page.
     text = _SCRIPT.sub(" ", html)
     text = _BLOCK_BREAK.sub("\n", text)

@@ -261,8 +261,14 @@ def zone_page(page: str) -> Zoned:
         while (
             last + 1 < tail
             and segments[last + 1].zone is None
-            and segments[last + 1].words >= 5
             and _FINAL_PUNCT.search(segments[last + 1].text)
+            and (
+                segments[last + 1].words >= 5
+                or (
+                    segments[last + 1].words >= 2
+                    and segments[last + 1].line == segments[last].line + 1
+                )
+            )
         ):
             last += 1
 

@@ -151,13 +151,19 @@ class Count:
     end: int
 
 
+def _add(found: list[Count], new: Count) -> None:
+    """Keep one count per span: two patterns often read the same words."""
+    if not any(c.value == new.value and c.start < new.end and new.start < c.end for c in found):
+        found.append(new)
+
+
 def members(sentence: str) -> list[Count]:
     found: list[Count] = []
     for pattern in _MEMBERS:
         for m in pattern.finditer(sentence):
             value = parse_number(m.group("n"))
             if value is not None and 0 < value < 10_000:
-                found.append(Count(value, m.start(), m.end()))
+                _add(found, Count(value, m.start(), m.end()))
     if not found:
         for m in _SINGLE.finditer(sentence):
             found.append(Count(1 if m.group("one") else 2, m.start(), m.end()))
@@ -170,7 +176,7 @@ def killed(sentence: str) -> list[Count]:
         for m in pattern.finditer(sentence):
             value = parse_number(m.group("n"))
             if value is not None and 0 < value < 100_000:
-                found.append(Count(value, m.start(), m.end()))
+                _add(found, Count(value, m.start(), m.end()))
     return found
 
 
@@ -194,9 +200,9 @@ def ages(sentence: str) -> list[Count]:
                 ]
             for value in values:
                 if 10 <= value <= 99:
-                    found.append(Count(value, m.start(), m.end()))
+                    _add(found, Count(value, m.start(), m.end()))
     for m in _ORDINAL_AGE.finditer(sentence):
         value = ORDINALS[m.group("o1")] + (ORDINALS[m.group("o2")] if m.group("o2") else 0)
         if 10 <= value <= 99:
-            found.append(Count(value, m.start(), m.end()))
+            _add(found, Count(value, m.start(), m.end()))
     return found

@@ -118,12 +118,14 @@ def find_dates(norm: str, reference: date | None = None) -> list[FoundDate]:
         found.append(FoundDate(m.start(), m.end(), value, m.group()))
     for m in ENGLISH_DATE.finditer(norm):
         month_name = m.group("month") or m.group("month2")
-        month = ENGLISH_MONTHS.get(month_name.lower())
-        if month is None:
+        english_month = ENGLISH_MONTHS.get(month_name.lower())
+        if english_month is None:
             continue
         day = int(m.group("day") or m.group("day2"))
-        year = int(m.group("year") or m.group("year2"))
-        found.append(FoundDate(m.start(), m.end(), _safe_date(year, month, day), m.group()))
+        year_value = int(m.group("year") or m.group("year2"))
+        found.append(
+            FoundDate(m.start(), m.end(), _safe_date(year_value, english_month, day), m.group())
+        )
     for m in NUMERIC_DATE.finditer(norm):
         if m.group("d"):
             value = _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))

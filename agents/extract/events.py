@@ -194,8 +194,8 @@ class EventExtractor:
         for name, matcher in self.matchers.items():
             for match in matcher.find(norm):
                 owner(match.start).hits[name].append(match)
-        for match in self.gazetteer.find(norm):
-            owner(match.start).hits["place"].append(match)
+        for place in self.gazetteer.find(norm):
+            owner(place.start).hits["place"].append(place)
         for found in find_dates(norm, reference):
             owner(found.start).dates.append(found)
         return sentences
@@ -237,7 +237,7 @@ class EventExtractor:
             explicit = [d.value for d in s.dates if d.value and not d.relative]
             if not explicit or not (s.kinds() & {"dismantle", "arrest", "attack", "foil", "seize"}):
                 continue
-            if main_value is not None and not main.relative:
+            if main is not None and main_value is not None and not main.relative:
                 s.background = all(abs((d - main_value).days) > RECENT_DAYS for d in explicit)
             elif lead_is_today and not _RECENT.search(norm[s.start : s.end]):
                 s.background = True

@@ -40,8 +40,10 @@ ORDINALS = {
     "الثامن": 8, "الثامنه": 8, "التاسع": 9, "التاسعه": 9, "العاشر": 10, "العاشره": 10,
     "العشرين": 20, "الثلاثين": 30, "الاربعين": 40, "الخمسين": 50, "الستين": 60,
 }
-# A lone noun in the singular or dual means one or two: "توقيف شخص", "اعتقال شخصين".
-DUAL_SUFFIXES = ("ين", "ان")
+# The tables are looked up with normalised words (مائة -> مايه), so normalise their keys.
+UNITS, TENS, HUNDREDS, SCALES, ORDINALS = (
+    {normalize(k): v for k, v in t.items()} for t in (UNITS, TENS, HUNDREDS, SCALES, ORDINALS)
+)
 
 _CLITIC = re.compile(r"^(?:و|ف|ب|ل)(?=\S{3,})")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")

@@ -1,0 +1,92 @@
+"""Event extraction on the seeds and on sentences written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.pipeline import Analyzer
+from streams.records import ArticleResult, RawArticle
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def run(
+    analyzer: Analyzer, text: str, article_id: str = "t", published_at: str | None = None
+) -> ArticleResult:
+    return analyzer.analyze(RawArticle(id=article_id, text=text, published_at=published_at))
+
+
+def test_extract_seed_000_every_field_with_evidence(analyzer, seeds, seed_ids) -> None:
+    result = run(analyzer, seeds["000"], seed_ids["000"])
+    (event,) = result.events
+    assert event.type == "cell_dismantled"
+    assert event.members == 12 and (event.age_min, event.age_max) == (18, 40)
+    assert event.organizations == ["ISIS"]
+    assert set(event.agencies) == {"DGSN", "DGST"}
+    assert event.date == "2025-02-19"  # from the embedded tweets' signature
+    names = {p.name for p in event.places}
+    assert {"Tamesna", "Tangier", "Fes", "Casablanca", "Laayoune", "Oulad Teïma"} <= names
+    assert event.countries == ["MA"]
+    assert {"explosives", "chemicals", "bladed_weapons"} <= set(event.seized)
+    # every value is traceable: spans into the text, or into a removed tweet
+    cited = {e.field for e in event.evidence}
+    assert {
+        "type",
+        "places",
+        "organizations",
+        "agencies",
+        "members",
+        "ages",
+        "date",
+        "seized",
+    } <= cited
+    removed_tweets = [z.text for z in result.removed if z.kind == "tweet"]
+    for ev in event.evidence:
+        if ev.source == "text":
+            assert result.text[ev.start : ev.end] == ev.text
+    assert any(ev.source.startswith("removed:tweet") for ev in event.evidence) and removed_tweets
+
+
+def test_extract_event_ids_are_deterministic(analyzer, seeds) -> None:
+    first = run(analyzer, seeds["000"], "same").events
+    again = run(analyzer, seeds["000"], "same").events
+    assert [e.event_id for e in first] == [e.event_id for e in again]
+    other = run(analyzer, seeds["000"], "other").events
+    assert first[0].event_id != other[0].event_id
+
+
+def test_extract_seed_004_history_is_background(analyzer, seeds) -> None:
+    result = run(analyzer, seeds["004"], "004")
+    (event,) = result.events
+    assert [p.surface for p in event.places] == ["تامسنا"]
+    assert event.date is None and event.date_text == "صباح اليوم"
+    background_dates = {b["date"] for b in result.background}
+    assert {"2025-01-26", "2024-11-22"} <= background_dates
+
+
+def test_extract_relative_date_resolves_with_publication(analyzer) -> None:
+    text = "أوقفت عناصر الشرطة القضائية بمدينة أكادير، صباح أمس، ثلاثة أشخاص يشتبه في تورطهم في تهريب المخدرات، وحجزت بحوزتهم كمية من الشيرا."
+    (event,) = run(analyzer, text, published_at="2025-03-12T09:00:00+00:00").events
+    assert event.date == "2025-03-11"
+    assert event.members == 3 and event.type == "arrest"
+    assert [p.name for p in event.places] == ["Agadir"]
+    assert event.agencies == ["DGSN"] and event.seized == ["drugs"]
+
+
+def test_extract_attack_with_foreign_army_and_killed(analyzer) -> None:
+    text = "قتل 23 جنديا من الجيش النيجري في هجوم مسلح نفذه مسلحون على دورية عسكرية في منطقة تيلابيري غرب النيجر، وفق ما أعلنت وزارة الدفاع."
+    (event,) = run(analyzer, text).events
+    assert event.type == "attack" and event.killed == 23
+    assert "ARMY_OTHER" in event.agencies
+    assert "NE" in event.countries
+
+
+def test_extract_unrelated_article_has_no_events(analyzer) -> None:
+    result = run(
+        analyzer,
+        "فاز فريق الجيش الملكي على منافسه بثلاثة أهداف نظيفة في مباراة قوية ضمن منافسات البطولة الوطنية.",
+    )
+    assert result.label == "unrelated" and result.events == []
