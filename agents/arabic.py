@@ -11,7 +11,7 @@ Everything here runs at C speed (regex, str.translate): no per-character loops.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 # Deleted for matching: harakat and Quranic marks, tatweel, zero-width and bidi controls.
@@ -31,7 +31,17 @@ _MAP.update({chr(0x0660 + d): str(d) for d in range(10)})  # Arabic-Indic digits
 _MAP.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Persian digits
 _MAP.update({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 # fmt: on
-_TABLE = str.maketrans(_MAP)
+# str.translate with a dict table goes through a dict lookup per character (slow for
+# Arabic text); a chain of str.replace over only the characters present is ~10x faster.
+_PAIRS = tuple(_MAP.items())
+
+
+def _translate(text: str) -> str:
+    for old, new in _PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
 
 ARABIC_LETTERS = "\u0621-\u064a\u066e-\u06d3"
 WORD = re.compile(f"[0-9a-z{ARABIC_LETTERS}]+")
@@ -40,25 +50,33 @@ ARABIC_WORD = re.compile(f"[{ARABIC_LETTERS}]{{2,}}")
 
 def normalize(text: str) -> str:
     """Normalised form of `text` for matching (no offsets kept)."""
-    return _DELETE.sub("", text).translate(_TABLE)
+    return _translate(_DELETE.sub("", text))
 
 
 class Normalized:
     """`text` is the normalised form of `original`; `span` maps offsets back."""
 
-    __slots__ = ("_shift", "original", "text")
+    __slots__ = ("_deleted", "_shift", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        deleted = [m.start() for m in _DELETE.finditer(original)]
-        if deleted:
+        self._deleted = [m.start() for m in _DELETE.finditer(original)]
+        if self._deleted:
             # _shift[m]: normalised index of the character after the m-th deletion.
-            self._shift = [p - m for m, p in enumerate(deleted)]
+            self._shift = [p - m for m, p in enumerate(self._deleted)]
             stripped = _DELETE.sub("", original)
         else:
             self._shift = []
             stripped = original
-        self.text = stripped.translate(_TABLE)
+        self.text = _translate(stripped)
+
+    def normalized_offset(self, index: int) -> int:
+        """Normalised offset of the original character at `index` (the inverse of offset)."""
+        return index - bisect_left(self._deleted, index) if self._deleted else index
+
+    def slice(self, start: int, end: int) -> str:
+        """The normalised text of the original span [start, end)."""
+        return self.text[self.normalized_offset(start) : self.normalized_offset(end)]
 
     def offset(self, index: int) -> int:
         """Original offset of the normalised character at `index`."""

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from streams.records import ArticleResult, Event, RawArticle
+from streams.records import ArticleResult, Event, RawArticle, Rejected
 
 from .classify import Classifier
 from .clean import clean
@@ -67,10 +67,23 @@ class Analyzer:
 
 @dataclass
 class Embedded:
-    """All stages in one process, state in memory: `raqib process`."""
+    """All stages in one process, state in memory: `raqib process` and `raqib eval`."""
 
     analyzer: Analyzer = field(default_factory=Analyzer)
 
-    def run(self, raws: Iterable[RawArticle]) -> Iterator[ArticleResult]:
+    def run_outcomes(
+        self, raws: Iterable[RawArticle]
+    ) -> Iterator[tuple[RawArticle, ArticleResult | Rejected]]:
+        """Each input with its result, or with the reason it was rejected (nothing is dropped)."""
         for raw in raws:
-            yield self.analyzer.analyze(raw)
+            try:
+                yield raw, self.analyzer.analyze(raw)
+            except Rejected as exc:
+                yield raw, exc
+            except Exception as exc:  # a bug: reported like the worker's dead letters
+                yield raw, Rejected("unexpected_error", f"{type(exc).__name__}: {exc}")
+
+    def run(self, raws: Iterable[RawArticle]) -> Iterator[ArticleResult]:
+        for _, outcome in self.run_outcomes(raws):
+            if isinstance(outcome, ArticleResult):
+                yield outcome

@@ -55,23 +55,61 @@ def process(paths: tuple[str, ...]) -> None:
 
     settings = _settings()
     rejected = 0
+
+    def report(origin: str, exc: Rejected) -> None:
+        nonlocal rejected
+        rejected += 1
+        line = {"origin": origin, "reason": exc.reason, "error": exc.detail}
+        click.echo(orjson.dumps(line), err=True)
+
     raws = []
+    origins: dict[int, str] = {}
     for message in read_inputs(paths):
         try:
-            raws.append(decode_raw(message.value, message.key, settings.max_message_bytes))
+            raw = decode_raw(message.value, message.key, settings.max_message_bytes)
         except Rejected as exc:
-            rejected += 1
-            click.echo(
-                orjson.dumps({"origin": message.origin, "reason": exc.reason, "error": exc.detail}),
-                err=True,
-            )
+            report(message.origin, exc)
+            continue
+        origins[id(raw)] = message.origin
+        raws.append(raw)
     out = sys.stdout.buffer
-    for result in Embedded().run(raws):
-        out.write(dumps(result) + b"\n")
+    for raw, outcome in Embedded().run_outcomes(raws):
+        if isinstance(outcome, Rejected):
+            report(origins[id(raw)], outcome)
+        else:
+            out.write(dumps(outcome) + b"\n")
     out.flush()
     if rejected:
         click.echo(f"{rejected} input(s) rejected (see above)", err=True)
         sys.exit(2)
+
+
+@main.command("eval")
+@click.option(
+    "--corpus",
+    "corpora",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True),
+    help="A labelled JSONL corpus (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate_command(corpora: tuple[str, ...], as_json: bool) -> None:
+    """Score the pipeline on labelled corpora: label P/R/F1, cleaning token F1, event fields."""
+    from .evaluation import evaluate, format_report
+
+    settings = _settings()
+    reports = {}
+    for path in corpora:
+        rows = [orjson.loads(line) for line in Path(path).read_bytes().splitlines() if line.strip()]
+        reports[path] = evaluate(rows, settings.max_message_bytes)
+    if as_json:
+        click.echo(
+            orjson.dumps({p: r.as_dict() for p, r in reports.items()}, option=orjson.OPT_INDENT_2)
+        )
+    else:
+        for path, report in reports.items():
+            click.echo(format_report(report, path))
 
 
 # ------------------------------------------------------------------ push / tail
@@ -365,6 +403,21 @@ def _show_results(bootstrap: str, topics: Any, expected: int, timeout: float) ->
             break
     consumer.close()
     click.echo(f"done: {dict(results)} results, {dead} dead letters", err=True)
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks (not tests): figures compared within one run."""
+
+
+@bench.command("embedded")
+@click.option("--pages", type=int, default=2000, show_default=True)
+def bench_embedded(pages: int) -> None:
+    """Pages/s of the embedded pipeline on one core, 5-20 KB pages generated from the seeds."""
+    from .bench import embedded
+
+    report = embedded(pages)
+    click.echo(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
 
 
 @main.command("settings")

@@ -80,6 +80,7 @@ REASONS = {
     "missing_text": "a RawArticle without `text` or `html`",
     "empty_text": "the text is empty or only whitespace/control characters",
     "no_text_content": "the text has no letters at all",
+    "no_body": "the page has no article body: only tickers, page furniture or links",
     "html_too_complex": "the HTML is nested too deeply or has too many elements to extract safely",
     "unexpected_error": "a bug: an exception the stage did not expect (see error_class)",
     "output_rejected": "the result could not be produced to Kafka",

@@ -19,7 +19,10 @@ def clean(raw: RawArticle) -> CleanArticle:
     zoned = zone_page(page)
     text = zoned.text
     if not text.strip():
-        raise Rejected("empty_text", "nothing is left of the page after cleaning")
+        kinds = sorted({kind for kind, _ in zoned.removed}) or ["nothing"]
+        raise Rejected(
+            "no_body", f"nothing is left of the page after cleaning ({', '.join(kinds)})"
+        )
     return CleanArticle(
         id=raw.id,
         title=(title or zoned.title),

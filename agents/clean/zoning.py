@@ -17,9 +17,12 @@ segments, not characters: a 1 MB page of one line costs one regex pass.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from agents.arabic import normalize
+import ahocorasick
+
+from agents.arabic import Normalized, normalize
 
 from .chrome import FURNITURE, FURNITURE_ANYWHERE, LINKS, RELATED_HEADERS
 
@@ -29,16 +32,14 @@ PROSE_LONG_WORDS = 30  # ... or this many words even without punctuation
 HEADLINE_MAX_WORDS = 30  # longer than this is never a ticker headline or a title
 TICKER_RUN = 3  # consecutive headline-like lines that make a ticker
 FURNITURE_MAX_WORDS = 8  # a furniture phrase only removes short segments
-TITLE_MIN_WORDS = 4  # shorter headline lines before the body are bylines or labels, unless last
+TITLE_BLOCKS = 3  # the title is in one of the last blocks of lines above the body
+TITLE_MIN_WORDS = 4  # shorter lines above the body are bylines, source names or labels
 TWEET_MAX_CHARS = 400  # the text of an embedded tweet (280 chars + links and names)
+TWEET_SEGMENT_MAX_CHARS = 700  # text + link + signature; longer segments are paragraphs
+MAX_PIECES = 300  # more pieces than this on one line is a ticker bomb, not a page
 
 _SPLIT = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{3,}|[ \t\u00a0]+\|[ \t\u00a0]+")
-_WORD = re.compile(r"[^\s|]+")
-_ARABIC = re.compile("[\u0621-\u064a]")
-_LATIN = re.compile("[A-Za-z]")
-# Punctuation of running text: commas, or a sentence end that is not a ".." headline
-# separator. Colons and question marks alone are headline punctuation.
-_SENTENCE_PUNCT = re.compile(r"[،؛]|(?<![.])[.!؟?](?![.])\s+\S|(?<![.])\.\s*$")
+_PUNCT = re.compile(r"[،؛.!؟?]")
 _FINAL_PUNCT = re.compile(r"(?<![.])[.!؟?]\s*[»\"”)]?\s*$")
 _TIME_PREFIX = re.compile(r"^\s*\d{1,2}:\d{2}\s*(?=\S)")
 _TWEET_LINK = re.compile(r"pic\.twitter\.com/|twitter\.com/\w+/status|x\.com/\w+/status")
@@ -46,13 +47,16 @@ _TWEET_LINK = re.compile(r"pic\.twitter\.com/|twitter\.com/\w+/status|x\.com/\w+
 _TWEET_SIGNATURE = re.compile(
     r"[—–-]\s?[^\n()]{1,60}\(@\w{1,30}\)\s+[A-Za-z]{3,9}\.? \d{1,2}, \d{4}\s*$"
 )
+_TWEET_SIGNATURE_ANY = re.compile(
+    r"[—–-]\s?[^\n()—–]{1,60}\(@\w{1,30}\)\s+[A-Za-z]{3,9}\.? \d{1,2}, \d{4}"
+)
 _HASHTAGS_ONLY = re.compile(r"^(?:\s*#[^\s#]+)+\s*$")
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _DATE_OR_TIME = re.compile(
     r"\b\d{1,2} \d{1,2} \d{2,4}\b|\b\d{1,2} \d{2}\b$|\b\d{4} \d{1,2} \d{1,2}\b"
 )
 _CREDIT_TAIL = re.compile(  # photo credits: "... - الساعي / تويتر", "(أرشيف)", "DR"
-    r"(?:[-/|–—]\s*|\(\s*)"
+    r"(?:[-/|–—.]\s*|\(\s*)"
     r"(?:تويتر|فيسبوك|انستغرام|ارشيف|ارشيفيه|getty images|afp|رويترز|dr|©.*)\s*\)?\s*$"
 )
 _SYMBOLS_ONLY = re.compile(r"^[\W\d_]*$")
@@ -62,15 +66,38 @@ def _phrase_set(phrases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_key(p) for p in phrases)
 
 
-def _key(text: str) -> str:
-    """Segment key for phrase lookup: normalised, edge punctuation and spaces squeezed."""
-    text = normalize(text)
-    text = re.sub(r"[\W_]+", " ", text)
-    return " ".join(text.split())
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _key(text: str, normalized: bool = False) -> str:
+    """Segment key for phrase lookup: normalised, punctuation and spaces squeezed."""
+    return " ".join(_NON_WORD.sub(" ", text if normalized else normalize(text)).split())
 
 
 _RELATED = _phrase_set(RELATED_HEADERS)
-_FURNITURE_ANYWHERE = re.compile("|".join(re.escape(_key(p)) for p in FURNITURE_ANYWHERE))
+_FIRST_WORDS = frozenset(  # a segment can only match a phrase that starts with its first word
+    key.split()[0] for key in _phrase_set(RELATED_HEADERS + FURNITURE + LINKS) if key
+) | {"http", "https", "www"}
+_DIGIT = re.compile(r"\d")
+_EDGE_PUNCT = "\"'“”«»()[]-–—.,:;!?،؛؟…*•"
+_CREDIT_WORDS = ("تويتر", "فيسبوك", "انستغرام", "ارشيف", "getty", "afp", "رويترز", "dr", "©")
+
+
+def _credit_tail(norm: str) -> bool:
+    tail = norm[-60:]
+    return any(w in tail for w in _CREDIT_WORDS) and bool(_CREDIT_TAIL.search(_key(tail, True)))
+
+
+# Found once per page on the normalised page (Aho-Corasick), not searched per segment;
+# these phrases are specific enough to need no word-boundary checks.
+_FURNITURE_ANYWHERE = ahocorasick.Automaton()
+for _phrase in FURNITURE_ANYWHERE:
+    _FURNITURE_ANYWHERE.add_word(_key(_phrase), len(_key(_phrase)))
+_FURNITURE_ANYWHERE.make_automaton()
+_ARABIC = re.compile("[\u0621-\u064a]")
+_LATIN = re.compile("[A-Za-z]")
+_ARABIC_RUNS = re.compile("[\u0621-\u064a]+")
+_LATIN_RUNS = re.compile("[A-Za-z]+")
 DATELINE_MAX_WORDS = 6  # "سبت, 17/08/2024 - 16:11": a date and little else
 _FURNITURE = _phrase_set(FURNITURE)
 _LINKS = _phrase_set(LINKS)
@@ -105,60 +132,212 @@ class Zoned:
         return "\n".join(seg.text for seg in self.body)
 
 
+_SPACES = ("\u00a0", "\t", "\u2002", "\u2003", "\u2009", "\u202f", "\u3000", "\u2007")
+
+
+def _separators(page: str) -> list[tuple[int, int]]:
+    """Spans of ticker separators: runs of 3+ spaces, and " | " (with str.find, not a regex:
+    this runs over every page, and Arabic text has a space every few letters)."""
+    flat = page
+    for ch in _SPACES:
+        if ch in flat:
+            flat = flat.replace(ch, " ")
+    found: list[tuple[int, int]] = []
+    i = flat.find("   ")
+    while i >= 0:
+        j = i + 3
+        while j < len(flat) and flat[j] == " ":
+            j += 1
+        found.append((i, j))
+        i = flat.find("   ", j)
+    if "|" in flat:
+        i = flat.find(" |")
+        while i >= 0:
+            a, b = i, i + 2
+            while a > 0 and flat[a - 1] == " ":
+                a -= 1
+            if b < len(flat) and flat[b] == " ":
+                while b < len(flat) and flat[b] == " ":
+                    b += 1
+                if not any(a < y and x < b for x, y in found[-3:]):
+                    found.append((a, b))
+            i = flat.find(" |", i + 2)
+        found.sort()
+    return found
+
+
+def _cuts(page: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Where lines break into segments, in page offsets, found in one pass each: ticker
+    separators, and after an embedded tweet flattened into running text (its signature
+    glued to the next paragraph). Also returns where the separators are, to count them."""
+    separators = _separators(page)
+    cuts = separators + [(m.end(), m.end()) for m in _TWEET_SIGNATURE_ANY.finditer(page)]
+    if "twitter.com" in page or "x.com/" in page:
+        for m in _TWEET_LINK.finditer(page):  # a tweet link inside a long paragraph
+            line_start = page.rfind("\n", 0, m.start()) + 1
+            line_end = page.find("\n", m.start())
+            if (line_end if line_end >= 0 else len(page)) - line_start > TWEET_SEGMENT_MAX_CHARS:
+                cuts.append((m.start(), m.start()))
+    cuts.sort()
+    return cuts, [a for a, _ in separators]
+
+
 def segment(page: str) -> list[Segment]:
     """Lines, and the pieces tickers glue into one line, with their offsets in `page`."""
     segments: list[Segment] = []
+    cuts, separator_starts = _cuts(page)
+    c = 0  # next cut to consider
     pos = 0
     for index, line in enumerate(page.split("\n")):
-        line_start = pos
-        pos += len(line) + 1
-        if not line.strip():
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        if not line or line.isspace():
+            while c < len(cuts) and cuts[c][0] < line_end:
+                c += 1
             continue
-        cuts = [m.span() for m in _SPLIT.finditer(line)]
-        bounds, last = [], 0
-        for a, b in cuts:
-            bounds.append((last, a))
-            last = b
-        bounds.append((last, len(line)))
-        pieces = [(a, b) for a, b in bounds if line[a:b].strip()]
-        for a, b in pieces:
-            raw = line[a:b]
-            lead = len(raw) - len(raw.lstrip())
+        bounds, last = [], line_start
+        while c < len(cuts) and cuts[c][0] <= line_end:
+            a, b = cuts[c]
+            if a >= last:
+                bounds.append((last, a))
+                last = b
+            c += 1
+        bounds.append((last, line_end))
+        separators = bisect_left(separator_starts, line_end) - bisect_left(
+            separator_starts, line_start
+        )
+        if separators > MAX_PIECES:  # thousands of glued headlines: one ticker, not read one by one
+            text = line.strip()
+            start = line_start + line.index(text[0])
+            segments.append(
+                Segment(start, start + len(text), text, index, separators + 1, zone="ticker")
+            )
+            continue
+        for a, b in bounds:
+            raw = page[a:b]
             text = raw.strip()
-            start = line_start + a + lead
-            segments.append(Segment(start, start + len(text), text, index, len(pieces)))
+            if text:
+                start = a + raw.index(text[0])
+                segments.append(Segment(start, start + len(text), text, index, separators + 1))
     return segments
 
 
-def _features(seg: Segment) -> None:
+def _sentence_punctuation(page: str) -> list[int]:
+    """Where running text punctuates: commas, or a sentence end that is not a ".." headline
+    separator and is followed by more text or ends the line. Colons and question marks at
+    the end of a line are headline punctuation."""
+    found = []
+    n = len(page)
+    for m in _PUNCT.finditer(page):
+        i = m.start()
+        ch = page[i]
+        if ch in "،؛":
+            found.append(i)
+            continue
+        if (i > 0 and page[i - 1] == ".") or (i + 1 < n and page[i + 1] == "."):
+            continue
+        j = i + 1
+        while j < n and page[j] in " \t\u00a0":
+            j += 1
+        if (j > i + 1 and j < n and page[j] != "\n") or (ch == "." and (j >= n or page[j] == "\n")):
+            found.append(i)
+    return found
+
+
+class _PageHits:
+    """Positions of the page-wide patterns, found in one pass each over the whole page;
+    a segment asks whether one falls inside it (a bisect, not a regex per segment)."""
+
+    def __init__(self, page: str) -> None:
+        self.punct = _sentence_punctuation(page)
+        self.doc = doc = Normalized(page)
+        self.furniture = sorted(
+            doc.offset(end - length + 1) for end, length in _FURNITURE_ANYWHERE.iter(doc.text)
+        )
+
+    @staticmethod
+    def inside(positions: list[int], seg: Segment) -> bool:
+        i = bisect_left(positions, seg.start)
+        return i < len(positions) and positions[i] < seg.end
+
+
+def _features(seg: Segment, hits: _PageHits) -> None:
+    """Cheap structural features, then zones that are unambiguous on their own.
+
+    The hot path of the clean stage: every segment of every page passes here, so the
+    costly checks (normalising, phrase lookups) only run on the segments that can
+    match them (short ones, or ones holding a tell-tale substring), and page-wide
+    patterns are looked up, not searched again.
+    """
     text = seg.text
-    seg.words = len(_WORD.findall(text))
-    seg.timed = bool(_TIME_PREFIX.match(text))
-    punctuated = bool(_SENTENCE_PUNCT.search(text))
-    arabic = len(_ARABIC.findall(text))
-    latin = len(_LATIN.findall(text))
-    mostly_arabic = arabic >= 2 * latin and arabic > 0
+    seg.words = words = len(text.split())
+    if seg.pieces >= TICKER_RUN and words < PROSE_LONG_WORDS and seg.zone is None:
+        seg.headline, seg.zone = True, "ticker"  # a piece of a glued ticker line
+        return
+    seg.timed = text[:1].isdigit() and bool(_TIME_PREFIX.match(text))
+    punctuated = hits.inside(hits.punct, seg)
+    has_arabic = _ARABIC.search(text) is not None
+    latin = arabic = 0
+    if _LATIN.search(text):  # rare: count both to tell Arabic text from a Latin label
+        arabic = sum(map(len, _ARABIC_RUNS.findall(text)))
+        latin = sum(map(len, _LATIN_RUNS.findall(text)))
+    elif has_arabic:
+        arabic = 1
+    mostly_arabic = has_arabic and arabic >= 2 * latin
+    # In a line cut into ticker pieces, only a long punctuated piece is a paragraph.
     seg.prose = (
         mostly_arabic
-        and seg.pieces < TICKER_RUN
         and not seg.timed
-        and ((seg.words >= PROSE_MIN_WORDS and punctuated) or seg.words >= PROSE_LONG_WORDS)
+        and (
+            (seg.pieces < TICKER_RUN and words >= PROSE_MIN_WORDS and punctuated)
+            or (words >= PROSE_LONG_WORDS and (punctuated or seg.pieces < TICKER_RUN))
+        )
     )
     seg.headline = (
-        2 <= seg.words <= HEADLINE_MAX_WORDS and arabic > 0 and not text.rstrip().endswith(".")
+        2 <= words <= HEADLINE_MAX_WORDS and arabic > 0 and not text.rstrip().endswith(".")
     ) or seg.timed
-    key = _key(text)
-    if _TWEET_LINK.search(text) or _TWEET_SIGNATURE.search(text) or _HASHTAGS_ONLY.match(text):
+    if seg.zone is not None:
+        return
+    if (
+        ("twitter.com" in text or "x.com/" in text or "(@" in text)
+        and len(text) <= TWEET_SEGMENT_MAX_CHARS
+        and (_TWEET_LINK.search(text) or _TWEET_SIGNATURE.search(text))
+    ):
         seg.zone = "tweet"
-    elif key in _RELATED:
-        seg.zone, seg.related_header = "related", True
-    elif not seg.prose and _starts_with_phrase(key, _RELATED, HEADLINE_MAX_WORDS):
-        seg.zone = "related"  # "اقرأ أيضا: <headline>", a link to another article
-    elif _is_furniture(key, seg.words) or _is_non_text(text, arabic, latin):
+        return
+    if text[0] == "#" and _HASHTAGS_ONLY.match(text):
+        seg.zone = "tweet"
+        return
+    if hits.inside(hits.furniture, seg):
         seg.zone = "boilerplate"
-    elif _is_link(key, text, seg.words):
+        return
+    if words > HEADLINE_MAX_WORDS:
+        return  # a paragraph: none of the phrase rules below can apply
+    if not has_arabic and _is_non_text(text, arabic, latin):
+        seg.zone = "boilerplate"
+        return
+    norm = hits.doc.slice(seg.start, seg.end)  # the page was normalised once
+    head = norm[:30].split(maxsplit=1)
+    first_word = head[0].strip(_EDGE_PUNCT) if head else ""
+    if first_word not in _FIRST_WORDS and not (
+        words <= DATELINE_MAX_WORDS + 4 and _DIGIT.search(norm)
+    ):
+        if seg.pieces == 1 and not seg.prose and _credit_tail(norm):
+            seg.zone = "boilerplate"
+        return  # no phrase rule can match: it starts with none of their first words
+    # raw words count dashes and dates' parts; the key's words are the real ones
+    short = words <= 2 * FURNITURE_MAX_WORDS
+    key = _key(norm if short else " ".join(norm.split()[:6]), normalized=True)
+    key_words = len(key.split()) if short else words
+    if key_words <= FURNITURE_MAX_WORDS and key in _RELATED:
+        seg.zone, seg.related_header = "related", True
+    elif not seg.prose and _starts_with_phrase(key, _RELATED, 6):
+        seg.zone = "related"  # "اقرأ أيضا: <headline>", a link to another article
+    elif key_words <= FURNITURE_MAX_WORDS and _is_furniture(key, key_words):
+        seg.zone = "boilerplate"
+    elif key_words <= FURNITURE_MAX_WORDS and _is_link(key, text, key_words):
         seg.zone = "link"
-    elif seg.pieces == 1 and not seg.prose and _CREDIT_TAIL.search(key):
+    elif seg.pieces == 1 and not seg.prose and _credit_tail(norm):
         seg.zone = "boilerplate"
 
 
@@ -173,7 +352,6 @@ def _is_furniture(key: str, words: int) -> bool:
     return (
         key in _FURNITURE
         or _starts_with_phrase(key, _FURNITURE, FURNITURE_MAX_WORDS)
-        or bool(_FURNITURE_ANYWHERE.search(key))
         or (words <= DATELINE_MAX_WORDS and bool(_DATE_OR_TIME.search(key)))
     )
 
@@ -229,8 +407,9 @@ def zone_page(page: str) -> Zoned:
     """Zone a page of text (already extracted from HTML if it was HTML)."""
     page = page.replace("\r\n", "\n").replace("\r", "\n")
     segments = segment(page)
+    hits = _PageHits(page)
     for seg in segments:
-        _features(seg)
+        _features(seg, hits)
     _tweet_text_before_signature(segments)
 
     prose = [i for i, s in enumerate(segments) if s.prose and s.zone is None]
@@ -300,32 +479,46 @@ def zone_page(page: str) -> Zoned:
             seg.zone = "related"
 
     body = [s for s in segments if s.zone == "body"]
-    removed: list[tuple[str, str]] = []
+    runs: list[tuple[str, list[str]]] = []  # consecutive segments of one kind make one zone
     for seg in segments:
         if seg.zone in ("body", "title"):
             continue
         kind = seg.zone or "boilerplate"
-        if removed and removed[-1][0] == kind:
-            removed[-1] = (kind, removed[-1][1] + "\n" + seg.text)
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(seg.text)
         else:
-            removed.append((kind, seg.text))
+            runs.append((kind, [seg.text]))
+    removed = [(kind, "\n".join(texts)) for kind, texts in runs]
     tweets = [s.text for s in segments if s.zone == "tweet"]
     return Zoned(title=title, body=body, removed=removed, tweets=tweets)
 
 
 def _title_index(segments: list[Segment], first: int) -> int | None:
-    """The title: the first headline line of 4+ words before the body, else a short
-    headline standing right above the body ("هزيمة الإرهاب")."""
-    candidates = [
-        i
-        for i in range(first)
-        if segments[i].zone is None and segments[i].headline and segments[i].pieces == 1
-    ]
-    for i in candidates:
-        if segments[i].words >= TITLE_MIN_WORDS:
-            return i
-    if candidates and candidates[-1] == first - 1:
-        return candidates[-1]
+    """The title: the first headline line of the nearest block of lines above the body.
+
+    A block is a run of lines with no blank line between them; the title opens the
+    block it stands in (a subtitle may follow it), and a block of labels or credits
+    may stand between it and the body. Only the last TITLE_BLOCKS blocks are looked at,
+    so a stray headline far above (a menu, a ticker) is never taken.
+    """
+    end, blocks = first - 1, 0
+    while end >= 0 and blocks < TITLE_BLOCKS:
+        start = end
+        while start > 0 and segments[start - 1].line >= segments[start].line - 1:
+            start -= 1
+        block = segments[start : end + 1]
+        if any(seg.zone == "ticker" for seg in block):
+            return None
+        for k, seg in enumerate(block, start=start):
+            # bylines, source names and labels are short: titles have TITLE_MIN_WORDS+
+            if (
+                seg.zone is None
+                and seg.headline
+                and seg.pieces == 1
+                and seg.words >= TITLE_MIN_WORDS
+            ):
+                return k
+        end, blocks = start - 1, blocks + 1
     return None
 
 

@@ -16,7 +16,7 @@ def kinds(zoned) -> dict[str, str]:
 
 def test_zoning_seed_002_ticker_and_widget_removed(seeds) -> None:
     zoned = zone_page(seeds["002"])
-    assert zoned.title == "هزيمة الإرهاب"
+    assert zoned.title is None  # "هزيمة الإرهاب": too short to tell from a byline, so not taken
     assert zoned.text.startswith("بتمكنها أخيرا")
     assert "توقعات أحوال الطقس" not in zoned.text
     assert "شكرا على الإبلاغ" not in zoned.text
