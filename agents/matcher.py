@@ -62,12 +62,13 @@ INFLECTIONS = frozenset(
 _BOUNDARIES = tuple(".,;:!?\"'()[]/-_،؛؟«»“”‘’…–—\n\t\r")
 
 
-def _spaced(text: str) -> str:
-    """`text` with word-ending characters turned into spaces (same length)."""
+def spaced(text: str) -> str:
+    """What matchers search: `text` with word-ending characters turned into spaces, and a
+    space at each end (so spaced[i + 1] is text[i]). Compute once, pass to every find()."""
     for ch in _BOUNDARIES:
         if ch in text:
             text = text.replace(ch, " ")
-    return text
+    return " " + text + " "
 
 
 def _prefixed(term: str, allow_article: bool) -> Iterator[tuple[str, bool]]:
@@ -79,7 +80,7 @@ def _prefixed(term: str, allow_article: bool) -> Iterator[tuple[str, bool]]:
             yield conj + "ل" + term[1:], True  # ل + الشرطه -> للشرطه
         return
     for conj in _CONJ:
-        for prep in _PREP:
+        for prep in _PREP if allow_article else ("", "ب", "ل"):  # "كبارا" is not a place
             yield conj + prep + term, False
             if allow_article:
                 yield conj + prep + "ال" + term, False
@@ -131,7 +132,10 @@ class TermMatcher(Generic[V]):
                 for written, elided in _prefixed(stem, allow_article):
                     prefix = len(written) - len(stem) + (1 if elided else 0)
                     key = " " + written + (" " if tail == "word" and not suffixed else "")
-                    if key not in keys:  # the first lexicon entry for a form wins
+                    old = keys.get(key)
+                    # the first entry for a form wins, but a bare form beats a clitic reading:
+                    # "باريس" is Paris, not ب + "اريس"
+                    if old is None or (old.prefix > 0 and prefix == 0 and not elided):
                         keys[key] = _Key(
                             term, value, tail, prefix, len(written) - prefix, elided, suffixed
                         )
@@ -141,17 +145,20 @@ class TermMatcher(Generic[V]):
         if keys:
             self._automaton.make_automaton()
 
-    def find(self, text: str) -> Iterator[Match[V]]:
-        """Non-overlapping matches in normalised `text`, in order, longest first on overlap."""
+    def find(self, text: str, spaced_text: str | None = None) -> Iterator[Match[V]]:
+        """Non-overlapping matches in normalised `text`, in order, longest first on overlap.
+
+        `spaced_text`: `spaced(text)` when the caller runs several matchers on one text.
+        """
         if not self.size:
             return
-        spaced = " " + _spaced(text) + " "  # same length, plus the two spaces
+        padded = spaced_text if spaced_text is not None else spaced(text)
         hits: list[tuple[int, int, _Key[V]]] = []
-        for last, (length, entry) in self._automaton.iter(spaced):
+        for last, (length, entry) in self._automaton.iter(padded):
             start = last - length + 1 + entry.prefix  # spaced[i + 1] is text[i]
             end = start + entry.written
             if entry.tail != "word" and (entry.tail == "inflect" or entry.suffixed):
-                word_end = spaced.find(" ", end + 1) - 1
+                word_end = padded.find(" ", end + 1) - 1
                 rest = text[end:word_end]
                 if entry.suffixed and not rest:
                     continue

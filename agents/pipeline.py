@@ -18,6 +18,7 @@ from typing import Any
 
 from streams.records import ArticleResult, Event, RawArticle, Rejected
 
+from .arabic import Normalized
 from .classify import Classifier
 from .clean import clean
 from .extract import EventExtractor
@@ -43,12 +44,13 @@ class Analyzer:
         with timer("clean"):
             article = clean(raw)
         with timer("classify"):
-            verdict = self.classifier.classify(article.title, article.text)
+            doc = Normalized(article.text)  # normalised once for both stages
+            verdict = self.classifier.classify(article.title, article.text, doc.text)
         events: list[Event] = []
         background: list[dict[str, Any]] = []
         if verdict.label == "security":
             with timer("extract"):
-                events, background = self.extractor.extract(article, raw.published_at)
+                events, background = self.extractor.extract(article, raw.published_at, doc)
         return ArticleResult(
             id=raw.id,
             label=verdict.label,

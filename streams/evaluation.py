@@ -279,7 +279,7 @@ def evaluate(rows: list[dict[str, Any]], max_bytes: int = 2_000_000) -> Report:
         if isinstance(outcome, ArticleResult):
             results[raw.id] = outcome
         else:
-            report.rejected.append(f"{raw.id}: {outcome.reason}")
+            report.rejected.append(f"{raw.id}: {outcome.reason}: {outcome.detail[:120]}")
     for row in rows:
         score_article(report, row, results.get(row["id"]))
     if any("incident" in row for row in rows):

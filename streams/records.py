@@ -136,13 +136,13 @@ class Evidence:
 
 @dataclass(slots=True)
 class Place:
-    name: str
+    name: str  # canonical (English) name from the gazetteer; the surface when it is unknown
     surface: str
-    country: str
-    lat: float | None
+    country: str | None
+    lat: float | None  # None for a locality the gazetteer does not know
     lon: float | None
     geonameid: int | None = None
-    precision: str = "city"  # city | region | country
+    precision: str = "city"  # city | region | country | locality (not in the gazetteer)
 
 
 @dataclass(slots=True)

@@ -99,19 +99,26 @@ class Classifier:
     def matcher(self) -> TermMatcher[str]:
         return _build_matcher()
 
-    def evidence(self, text: str) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    def evidence(
+        self, text: str, normalized: bool = False
+    ) -> tuple[Counter[str], Counter[tuple[str, str]]]:
         """Hit counts per category and per (category, term) in `text`."""
         by_term: Counter[tuple[str, str]] = Counter()
-        for match in self.matcher.find(normalize(text)):
+        for match in self.matcher.find(text if normalized else normalize(text)):
             by_term[(match.value, match.term)] += 1
         by_category: Counter[str] = Counter()
         for (category, _), n in by_term.items():
             by_category[category] += n
         return by_category, by_term
 
-    def classify(self, title: str | None, text: str) -> Classification:
-        full = f"{title}\n{text}" if title else text
-        by_category, by_term = self.evidence(full)
+    def classify(
+        self, title: str | None, text: str, normalized_text: str | None = None
+    ) -> Classification:
+        """`normalized_text`: normalize(text), when the caller has it already."""
+        if normalized_text is None:
+            normalized_text = normalize(text)
+        full = f"{normalize(title)}\n{normalized_text}" if title else normalized_text
+        by_category, by_term = self.evidence(full, normalized=True)
         x = features(by_category)
         z = sum(self.weights[f] * v for f, v in x.items())
         score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

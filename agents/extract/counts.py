@@ -107,7 +107,7 @@ SINGULAR_PERSONS = (
 )
 DUAL_PERSONS = ("شخصين", "عنصرين", "متطرفين اثنين", "شقيقين", "مشتبهين", "امراتين", "شابين")
 ARREST_VERBS = r"(?:توقيف|اعتقال|ايقاف|القبض\sعلى|اوقفت|اعتقلت|اوقف|اعتقل|تحييد|ضبط)"
-KILL_WORDS = r"(?:مقتل|قتل|مصرع|استشهاد|وفاه|اودى\sبحياه|لقي|لقوا|حصيله|قضى|سقوط)"
+KILL_WORDS = r"(?:مقتل|و?قتل\S{0,2}|مصرع|استشهاد|وفاه|اودى\sبحياه|لقي|لقوا|حصيله|قضى|سقوط)"
 
 _MEMBERS = [
     re.compile(rf"(?<!\w){_APPROX}(?P<n>{NUM})\s(?:من\s)?(?:ال)?(?:{'|'.join(PERSONS)})(?!\w)"),
@@ -115,15 +115,16 @@ _MEMBERS = [
         rf"(?:تتكون|تتالف|مكونه|تتشكل|تضم|يضم|تشمل|بلغ\sعددهم|عددهم)\s(?:من\s)?{_APPROX}(?P<n>{NUM})(?!\w)"
     ),
 ]
+# "أوقفت عناصر الدرك شخصين": the object may follow the subject (up to four words).
 _SINGLE = re.compile(
-    rf"{ARREST_VERBS}\s(?:ال)?(?P<one>{'|'.join(SINGULAR_PERSONS)})(?!\w)"
-    rf"|{ARREST_VERBS}\s(?P<two>{'|'.join(DUAL_PERSONS)})(?!\w)"
+    rf"{ARREST_VERBS}\s(?:[^\s،.]+\s){{0,4}}?(?:(?:ال)?(?P<one>{'|'.join(SINGULAR_PERSONS)})"
+    rf"|(?P<two>{'|'.join(DUAL_PERSONS)}))(?!\w)"
 )
 _KILLED = [
     re.compile(
         rf"{KILL_WORDS}\s(?:\S+\s){{0,3}}?{_APPROX}(?P<n>{NUM})\s(?:من\s)?(?:ال)?(?:{'|'.join(VICTIMS)})(?!\w)"
     ),
-    re.compile(rf"(?<!\w){_APPROX}(?P<n>{NUM})\s(?:قتيلا|قتلى|قتيل)(?!\w)"),
+    re.compile(rf"(?<!\w){_APPROX}(?P<n>{NUM})\s(?:قتيلا|قتلى|قتيل|شهيدا|شهداء)(?!\w)"),
     re.compile(rf"(?:مقتل|مصرع|استشهاد)\s{_APPROX}(?P<n>{NUM})(?!\w)"),
 ]
 _AGE_UNITS = r"(?:سنه|عاما|عام|سنوات|ربيعا)"

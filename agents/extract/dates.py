@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import ahocorasick
+
 # fmt: off
 MONTHS = {
     # Maghrebi (Morocco); أبريل and أكتوبر are shared with the Egyptian/Gulf names
@@ -64,31 +66,39 @@ WEEKDAYS = {  # Python weekday(): Monday = 0
 }
 FIRST_OF_MONTH = ("فاتح", "مطلع")  # "فاتح أبريل 2021" = 1 April 2021
 
-# Month alternatives longest first so "تشرين الثاني" wins over a shorter prefix.
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-_DAY = r"(?P<day>\d{1,2}|فاتح|مطلع)"
-_YEAR = r"(?P<year>(?:19|20)\d{2})"
-# "19 فبراير 2025", "الأربعاء 19 شباط 2025", "فاتح أبريل 2021", "15 أكتوبر" (no year)
-ARABIC_DATE = re.compile(
-    rf"(?<![\w/]){_DAY}\s?(?:من\s)?(?:شهر\s)?(?P<month>{_MONTH_ALT})(?![\w])(?:\s?(?:من\s)?(?:سنه\s|عام\s)?,?\s?{_YEAR})?"
+# Every date expression hangs on an anchor word (a month, اليوم/أمس, a weekday) or on
+# digits. The anchors are found in one Aho-Corasick pass and only their surroundings go
+# through a regex: a regex per pattern over the whole text costs ~0.5 ms per article.
+_MONTH_ANCHOR, _TODAY, _YESTERDAY, _WEEKDAY = "month", "today", "yesterday", "weekday"
+_ANCHORS = ahocorasick.Automaton()
+for _word, _kind in [
+    *((m, _MONTH_ANCHOR) for m in MONTHS),
+    ("اليوم", _TODAY),
+    ("امس", _YESTERDAY),
+    *((w, _WEEKDAY) for w in WEEKDAYS),
+]:
+    _ANCHORS.add_word(_word, (len(_word), _kind, _word))
+_ANCHORS.make_automaton()
+
+_DAY_BEFORE = re.compile(
+    r"(?:(?<![\w/])(?P<day>\d{1,2})|(?P<first>فاتح|مطلع))\s?(?:من\s)?(?:شهر\s)?$"
 )
-# "February 19, 2025" (tweets), "19 February 2025"
+_YEAR_AFTER = re.compile(r"\s?(?:من\s)?(?:سنه\s|عام\s)?,?\s?(?P<year>(?:19|20)\d{2})(?!\d)")
+_PART_BEFORE = re.compile(r"(?:صباح|مساء|ليله|ظهر|زوال|فجر|صبيحه|عشيه|يوم|نهار)\s$")
+_BEFORE_YESTERDAY = re.compile(r"اول\s$")
+_WEEKDAY_AFTER = re.compile(r"\s(?:" + "|".join(WEEKDAYS) + r")(?!\w)")
+_LAST_AFTER = re.compile(r"\s(?:الماضي|المنصرم|الفارط)(?!\w)")
+# "February 19, 2025" (tweets), "19 February 2025": Latin, so only scanned when there is Latin.
 ENGLISH_DATE = re.compile(
     r"(?P<month>[a-z]{3,9})\.? (?P<day>\d{1,2}), (?P<year>(?:19|20)\d{2})"
     r"|(?P<day2>\d{1,2}) (?P<month2>[a-z]{3,9}) (?P<year2>(?:19|20)\d{2})"
 )
 # "19/02/2025", "19-02-2025", "2025-02-19" (day first, as Arabic news writes them)
 NUMERIC_DATE = re.compile(
-    r"(?<![\d/.-])(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d{2})"
+    r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d{2})"
     r"|(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2}))(?![\d/])"
 )
-_WEEKDAY_ALT = "|".join(WEEKDAYS)
-RELATIVE = re.compile(
-    r"(?<!\w)(?:(?P<part>صباح|مساء|ليله|ظهر|زوال|فجر|صبيحه|عشيه|يوم|نهار)\s)?"
-    r"(?:(?P<today>اليوم)|(?P<before>اول\sامس)|(?P<yesterday>امس))"
-    rf"(?:\s(?P<wd>{_WEEKDAY_ALT}))?(?!\w)"
-    rf"|(?<!\w)(?P<wd2>{_WEEKDAY_ALT})\s(?P<last>الماضي|المنصرم|الفارط)(?!\w)"
-)
+_LATIN = re.compile(r"[a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,48 +117,82 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def _word_at(norm: str, start: int, end: int) -> bool:
+    return (start == 0 or not norm[start - 1].isalnum()) and (
+        end >= len(norm) or not norm[end].isalnum()
+    )
+
+
 def find_dates(norm: str, reference: date | None = None) -> list[FoundDate]:
     """Every date expression in normalised text, in order of appearance."""
     found: list[FoundDate] = []
-    for m in ARABIC_DATE.finditer(norm):
-        day_text, year = m.group("day"), m.group("year")
-        day = 1 if day_text in FIRST_OF_MONTH else int(day_text)
-        month = MONTHS[m.group("month")]
-        value = _safe_date(int(year), month, day) if year else None
-        found.append(FoundDate(m.start(), m.end(), value, m.group()))
-    for m in ENGLISH_DATE.finditer(norm):
-        month_name = m.group("month") or m.group("month2")
-        english_month = ENGLISH_MONTHS.get(month_name.lower())
-        if english_month is None:
+    for last, (length, kind, word) in _ANCHORS.iter(norm):
+        start, end = last - length + 1, last + 1
+        if not _word_at(norm, start, end):
             continue
-        day = int(m.group("day") or m.group("day2"))
-        year_value = int(m.group("year") or m.group("year2"))
-        found.append(
-            FoundDate(m.start(), m.end(), _safe_date(year_value, english_month, day), m.group())
-        )
+        if kind == _MONTH_ANCHOR:
+            day = _DAY_BEFORE.search(norm, max(0, start - 20), start)
+            if day is None:
+                continue
+            year = _YEAR_AFTER.match(norm, end, end + 20)
+            day_value = 1 if day.group("first") else int(day.group("day"))
+            value = _safe_date(int(year.group("year")), MONTHS[word], day_value) if year else None
+            stop = year.end() if year else end
+            found.append(FoundDate(day.start(), stop, value, norm[day.start() : stop]))
+        elif kind in (_TODAY, _YESTERDAY):
+            begin = start
+            part = _PART_BEFORE.search(norm, max(0, start - 8), start)
+            if kind == _YESTERDAY and _BEFORE_YESTERDAY.search(norm, max(0, start - 5), start):
+                kind, begin = "before", start - 4
+            elif part is not None:
+                begin = part.start()
+            weekday = _WEEKDAY_AFTER.match(norm, end, end + 12)
+            stop = weekday.end() if weekday else end
+            value = _resolve(kind, None, reference)
+            found.append(FoundDate(begin, stop, value, norm[begin:stop], True))
+        else:
+            last_one = _LAST_AFTER.match(norm, end, end + 10)
+            if last_one is not None:
+                value = _resolve(_WEEKDAY, WEEKDAYS[word], reference)
+                found.append(
+                    FoundDate(start, last_one.end(), value, norm[start : last_one.end()], True)
+                )
+    if _LATIN.search(norm):
+        for m in ENGLISH_DATE.finditer(norm):
+            month_name = m.group("month") or m.group("month2")
+            english_month = ENGLISH_MONTHS.get(month_name)
+            if english_month is None:
+                continue
+            day_value = int(m.group("day") or m.group("day2"))
+            year_value = int(m.group("year") or m.group("year2"))
+            found.append(
+                FoundDate(
+                    m.start(), m.end(), _safe_date(year_value, english_month, day_value), m.group()
+                )
+            )
     for m in NUMERIC_DATE.finditer(norm):
+        if m.start() > 0 and norm[m.start() - 1] in "0123456789/.-":
+            continue
         if m.group("d"):
             value = _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         else:
             value = _safe_date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
         if value is not None:
             found.append(FoundDate(m.start(), m.end(), value, m.group()))
-    for m in RELATIVE.finditer(norm):
-        found.append(FoundDate(m.start(), m.end(), _resolve(m, reference), m.group(), True))
     found.sort(key=lambda d: d.start)
     return _drop_overlaps(found)
 
 
-def _resolve(m: re.Match[str], reference: date | None) -> date | None:
+def _resolve(kind: str, weekday: int | None, reference: date | None) -> date | None:
     if reference is None:
         return None
-    if m.group("today"):
+    if kind == _TODAY:
         return reference
-    if m.group("yesterday"):
+    if kind == _YESTERDAY:
         return reference - timedelta(days=1)
-    if m.group("before"):
+    if kind == "before":
         return reference - timedelta(days=2)
-    weekday = WEEKDAYS[m.group("wd2")]
+    assert weekday is not None
     back = (reference.weekday() - weekday) % 7 or 7  # "الأربعاء الماضي": the last one before
     return reference - timedelta(days=back)
 

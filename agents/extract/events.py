@@ -1,41 +1,45 @@
 """Events: which NEW incidents an article reports, with every field traced to its words.
 
 The text is cut into sentences and every lexicon (triggers, places, groups,
-agencies, seized items, dates, counts) is matched once over the whole
-normalised text. The *lead* is the first sentence that reports an operation
-or an attack; sentences that tell history (a past cue such as "سبق أن", or an
-explicit date far from the lead's) are background and give no fields. The
-event's fields come from the lead and the sentences that refer back to the
-operation; embedded tweets (removed from the body) are read for places,
-seized items and dates too, with their evidence pointing into the removed
-zone. A later sentence with its own operation and its own recent date is a
-second event.
+agencies, seized items, dates) is matched once over the whole normalised text.
+The *lead* is the first sentence that reports an operation or an attack;
+sentences that tell history (a past cue such as "سبق أن", or an explicit date
+far from the lead's) are background and give no fields. The event's fields come
+from the story's *scope*: the lead's paragraph, and the sentences around it that
+report the operation or refer back to it ("الخلية", "الموقوفين"). Embedded
+tweets (removed from the body) are read for places, seized items and dates too,
+their evidence pointing into the removed zone. A later sentence with its own
+operation and its own recent date is a second event.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
 
-from agents.arabic import Normalized
-from agents.matcher import Match, TermMatcher
+import orjson
+
+from agents.arabic import Normalized, normalize
+from agents.matcher import Match, TermMatcher, spaced
 from streams.records import CleanArticle, Event, Evidence, Place
 
 from . import counts
 from .dates import FoundDate, find_dates
-from .gazetteer import Candidates, Gazetteer, resolve
+from .gazetteer import Candidates, Gazetteer, GazetteerPlace, resolve
 from .vocab import (
     AGENCIES,
     ANAPHORA,
     ARMY_WORDS,
     BACKGROUND_CUES,
     COUNTRY_OF_RECORD,
-    FOREIGN_ARMY_NISBA,
     LOCATIVE_WORDS,
     ORGANIZATIONS,
     SEIZED,
@@ -43,13 +47,23 @@ from .vocab import (
     VAST_REGIONS,
 )
 
-SCOPE_PARAGRAPHS = 5  # facts of the reported operation come within this many paragraphs of the lead
-SAME_EVENT_DAYS = 3  # an explicit date this close to the lead's is the same news
+# --- thresholds (chosen together on the seeds and hand-written texts)
+SCOPE_PARAGRAPHS = 5  # facts of the reported operation come within this many paragraphs
+SAME_EVENT_DAYS = 1  # an explicit date this close to the lead's is the same incident
 RECENT_DAYS = 7  # a second operation this close to the lead is news too, not history
+
+OPERATION_KINDS = frozenset(("dismantle", "arrest", "seize", "attack", "foil", "report"))
 _SENTENCE_END = re.compile(r"(?<!\d)[.!؟?](?=\s)|\n+")
+# "In a related matter", "in another incident": the article moves on to another incident.
+_NEW_INCIDENT = re.compile(
+    r"في\s(?:موضوع\sذي\sصله|سياق\sاخر|حادث\sاخر|حادث\sمنفصل|عمليه\sاخرى|عمليه\sمنفصله"
+    r"|تطور\sاخر|قضيه\sاخرى)"
+)
 _RECENT = re.compile(r"قبل\sذلك\sب(?:يوم|يومين|ايام|ساعات|ساعه)|في\sاليوم\sنفسه|بالتزامن")
+# Cues that make a sentence history whatever its dates (the weak ones need a date too).
 _STRONG_PAST = frozenset(
-    (
+    normalize(c)
+    for c in (
         "سبق",
         "في وقت سابق",
         "في وقت سابق من",
@@ -57,26 +71,136 @@ _STRONG_PAST = frozenset(
         "كان قد",
         "كانوا قد",
         "خلال السنوات",
-        "في السنوات الاخيره",
-        "خلال السنوات الاخيره",
-        "السنه الماضيه",
+        "في السنوات الأخيرة",
+        "خلال السنوات الأخيرة",
+        "السنة الماضية",
         "العام الماضي",
-        "قبل اشهر",
+        "قبل أشهر",
         "قبل سنوات",
-        "منذ سنه",
+        "منذ سنة",
         "منذ عام",
         "في سياق",
         "على غرار",
-        "يذكر ان",
-        "تجدر الاشاره",
-        "للاشاره",
+        "يذكر أن",
+        "تجدر الإشارة",
+        "للإشارة",
         "الشهر الماضي",
-        "قبل اسابيع",
+        "قبل أسابيع",
     )
 )
+# A parent organisation is dropped when one of its named branches is there (JNIM is
+# al-Qaeda's Sahel branch: "نصرة الإسلام والمسلمين التابعة لتنظيم القاعدة" is JNIM).
+_BRANCHES = {"AL_QAEDA": ("JNIM", "AQIM"), "ISIS": ("ISGS", "ISWAP")}
+# Generic words a gazetteer form may start with that are not part of the place's name.
+_GENERIC = tuple(normalize(w) + " " for w in ("جهة", "إقليم", "عمالة", "ولاية", "منطقة", "ميناء"))
+_VAST = frozenset(" ".join(normalize(r).split()) for r in VAST_REGIONS)
+_LOCATIVE = frozenset(normalize(w) for w in LOCATIVE_WORDS)
+_ARMY = re.compile("|".join(re.escape(normalize(w)) for w in ARMY_WORDS))
+
+# Places no gazetteer has (villages, hamlets, quarters) are still named after a cue word:
+# "بمنطقة هنشير التلة", "دوار ولاد رحو", "ببلدة ساغوندو". One or two words are taken.
+_LOCALITY = re.compile(
+    r"(?<!\w)(?:و|ف)?(?:ب|ل)?(?:منطقه|منطقتي|بلده|قريه|دوار|دائره|اقليم|عماله|محافظه|ولايه"
+    r"|مدينه|مقاطعه|بلديه|مخيم)\s\(?\s?(?P<a>[^\W\d_]{3,})(?:\s(?P<b>[^\W\d_]{3,}))?"
+)
+_NOT_NAMES = frozenset(
+    normalize(w)
+    for w in (
+        "التي",
+        "الذي",
+        "الواقعة",
+        "التابعة",
+        "المحاذية",
+        "القريبة",
+        "المجاورة",
+        "الحدودية",
+        "الجنوبية",
+        "الشمالية",
+        "الشرقية",
+        "الغربية",
+        "الوسطى",
+        "نفسها",
+        "ذاتها",
+        "المذكورة",
+        "حيث",
+        "على",
+        "الى",
+        "إلى",
+        "بين",
+        "قرب",
+        "عند",
+        "خلال",
+        "بعد",
+        "قبل",
+        "منذ",
+        "لدى",
+        "صباح",
+        "صبيحة",
+        "مساء",
+        "ليلة",
+        "يوم",
+        "أمس",
+        "اليوم",
+        "فجر",
+        "ظهر",
+        "زوال",
+        "عشية",
+    )
+)
+# First words of two-word place names ("بني عقيل", "أولاد تايمة", "سيدي قاسم"): common words
+# on their own, so the second word decides.
+_NAME_HEADS = frozenset(
+    normalize(w)
+    for w in (
+        "بني",
+        "أولاد",
+        "ولاد",
+        "سيدي",
+        "عين",
+        "دار",
+        "بئر",
+        "تل",
+        "جبل",
+        "وادي",
+        "حاسي",
+        "رأس",
+        "آيت",
+        "ايت",
+        "أيت",
+        "مولاي",
+        "لالة",
+        "بو",
+        "أم",
+        "ذراع",
+        "خميس",
+        "سوق",
+        "حد",
+        "ثلاثاء",
+    )
+)
+TRAIN_PATH = Path(__file__).resolve().parents[1] / "classify" / "data" / "train.jsonl"
 
 
-OPERATION_KINDS = frozenset(("dismantle", "arrest", "seize", "attack", "foil", "report"))
+@cache
+def _common_words() -> frozenset[str]:
+    """Words frequent in the team's own news texts (3+ times): never a village's name."""
+    counts_: dict[str, int] = defaultdict(int)
+    for line in TRAIN_PATH.read_bytes().splitlines():
+        for word in normalize(orjson.loads(line)["text"]).split():
+            counts_[word.strip(".,،:؛\"'()«»")] += 1
+    return frozenset(w for w, n in counts_.items() if n >= 3)
+
+
+def _name_word(word: str | None) -> bool:
+    return (
+        word is not None
+        and word not in _NOT_NAMES
+        and word not in _common_words()
+        and not word.endswith(("يه", "يين", "يون", "ات"))  # adjectives and plurals
+    )
+
+
+Cite = Callable[[str, int, int], None]
 
 
 @dataclass(slots=True)
@@ -93,10 +217,6 @@ class Sentence:
         return {m.value for m in self.hits["trigger"]}
 
 
-def _matcher(entries: list[tuple[str, str, str]]) -> TermMatcher[str]:
-    return TermMatcher(entries)
-
-
 class EventExtractor:
     """Holds the lexicon automata (built once) and extracts events from clean articles."""
 
@@ -106,14 +226,15 @@ class EventExtractor:
 
     @cached_property
     def matchers(self) -> dict[str, TermMatcher[str]]:
-        return {
-            "trigger": _matcher(TRIGGERS),
-            "org": _matcher(ORGANIZATIONS),
-            "agency": _matcher(AGENCIES),
-            "seized": _matcher(SEIZED),
-            "past": _matcher(BACKGROUND_CUES),
-            "anaphora": _matcher(ANAPHORA),
+        lexicons = {
+            "trigger": TRIGGERS,
+            "org": ORGANIZATIONS,
+            "agency": AGENCIES,
+            "seized": SEIZED,
+            "past": BACKGROUND_CUES,
+            "anaphora": ANAPHORA,
         }
+        return {name: TermMatcher(entries) for name, entries in lexicons.items()}
 
     def warm(self) -> None:
         """Build every automaton now (at start-up, not on the first message)."""
@@ -122,49 +243,52 @@ class EventExtractor:
     # ------------------------------------------------------------------ public
 
     def extract(
-        self, article: CleanArticle, published_at: str | None
+        self, article: CleanArticle, published_at: str | None, doc: Normalized | None = None
     ) -> tuple[list[Event], list[dict[str, Any]]]:
+        """`doc`: Normalized(article.text), when the caller has it already."""
         reference = _reference_date(published_at)
-        doc = Normalized(article.text)
+        doc = doc if doc is not None else Normalized(article.text)
         sentences = self._annotate(doc.text, reference)
         tweets = [(i, Normalized(t)) for i, t in enumerate(article.tweets)]
         title_kinds = self._kinds(article.title or "")
-        lead = next((s for s in sentences if _reports_operation(s.kinds())), None)
-        if lead is None and not _reports_operation(title_kinds):
+        lead = next((s for s in sentences if s.kinds() & OPERATION_KINDS), None)
+        if lead is None and not title_kinds & OPERATION_KINDS:
             return [], []
         lead = lead or sentences[0]
         main_date = self._main_date(lead, sentences, tweets, reference)
         self._mark_background(doc.text, sentences, lead, main_date)
-        background = [
-            self._background_entry(doc, s) for s in sentences if s.background and s.kinds()
-        ]
-        scope = [
-            s
-            for s in sentences
-            if not s.background
-            and (
-                s is lead
-                or s.paragraph == lead.paragraph
-                or (
-                    lead.paragraph < s.paragraph <= lead.paragraph + SCOPE_PARAGRAPHS
-                    and (s.kinds() & OPERATION_KINDS or s.hits["anaphora"])
-                )
+        background = [_background_entry(doc, s) for s in sentences if s.background and s.kinds()]
+        starts = self._other_stories(doc.text, sentences, lead, main_date)
+        main_story = sentences[: starts[0]] if starts else sentences
+        title = self._title_places(article.title)
+        events = [
+            self._event(
+                article,
+                doc,
+                lead,
+                self._scope(main_story, lead),
+                tweets,
+                title_kinds,
+                main_date,
+                0,
+                title,
             )
         ]
-        secondary = self._secondary(sentences, lead, main_date)
-        scope = [s for s in scope if s not in secondary]
-        events = [
-            self._event(article, doc, scope, tweets, title_kinds | lead.kinds(), main_date, 0)
-        ]
-        for n, s in enumerate(secondary, start=1):
-            date_ = next((d for d in s.dates if d.value), None)
-            events.append(self._event(article, doc, [s], [], s.kinds(), date_, n))
+        for n, (a, b) in enumerate(zip(starts, [*starts[1:], len(sentences)], strict=False), 1):
+            # a later story runs to the end of its paragraph (or to the next story)
+            story = [
+                s
+                for s in sentences[a:b]
+                if not s.background and s.paragraph == sentences[a].paragraph
+            ]
+            date_ = next((d for d in sentences[a].dates if d.value and not d.relative), None)
+            events.append(self._event(article, doc, sentences[a], story, [], set(), date_, n))
         return events, background
 
     # ---------------------------------------------------------------- analysis
 
     def _kinds(self, text: str) -> set[str]:
-        return {m.value for m in self.matchers["trigger"].find(Normalized(text).text)}
+        return {m.value for m in self.matchers["trigger"].find(normalize(text))}
 
     def _annotate(self, norm: str, reference: date | None) -> list[Sentence]:
         sentences: list[Sentence] = []
@@ -181,24 +305,29 @@ class EventExtractor:
             sentences.append(Sentence(0, 0, len(norm), 0))
         starts = [s.start for s in sentences]
 
-        def owner(pos: int) -> Sentence:
-            lo, hi = 0, len(starts) - 1
-            while lo < hi:  # last sentence starting at or before pos
-                mid = (lo + hi + 1) // 2
-                if starts[mid] <= pos:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            return sentences[lo]
+        def owner(pos: int) -> Sentence:  # the last sentence starting at or before pos
+            return sentences[max(0, bisect_right(starts, pos) - 1)]
 
+        padded = spaced(norm)  # shared by every matcher: one transform per article
         for name, matcher in self.matchers.items():
-            for match in matcher.find(norm):
+            for match in matcher.find(norm, padded):
                 owner(match.start).hits[name].append(match)
-        for place in self.gazetteer.find(norm):
+        for place in self.gazetteer.find(norm, padded):
             owner(place.start).hits["place"].append(place)
         for found in find_dates(norm, reference):
             owner(found.start).dates.append(found)
         return sentences
+
+    def _scope(self, sentences: list[Sentence], lead: Sentence) -> list[Sentence]:
+        """The story: the lead's paragraph, and sentences near it that report the operation
+        or refer back to it (before the lead too: a short intro line may name the places)."""
+        near = range(lead.paragraph - SCOPE_PARAGRAPHS, lead.paragraph + SCOPE_PARAGRAPHS + 1)
+        told = {
+            s.paragraph
+            for s in sentences
+            if s.paragraph in near and (s.kinds() & OPERATION_KINDS or s.hits["anaphora"])
+        }
+        return [s for s in sentences if not s.background and (s is lead or s.paragraph in told)]
 
     def _main_date(
         self,
@@ -219,45 +348,54 @@ class EventExtractor:
         relative = [d for d in lead.dates if d.relative]
         if relative:
             return relative[0]
-        undated = [d for d in lead.dates]
-        return undated[0] if undated else None
+        return lead.dates[0] if lead.dates else None
 
     def _mark_background(
         self, norm: str, sentences: list[Sentence], lead: Sentence, main: FoundDate | None
     ) -> None:
-        main_value = main.value if main else None
+        main_value = main.value if main is not None and not main.relative else None
         lead_is_today = main is None or main.relative
         for s in sentences:
             if s is lead:
                 continue
-            cues = {m.term for m in s.hits["past"]}
-            if cues & _STRONG_PAST:
+            if {m.term for m in s.hits["past"]} & _STRONG_PAST:
                 s.background = True
                 continue
             explicit = [d.value for d in s.dates if d.value and not d.relative]
-            if not explicit or not (s.kinds() & {"dismantle", "arrest", "attack", "foil", "seize"}):
+            if not explicit or not s.kinds() & {"dismantle", "arrest", "attack", "foil", "seize"}:
                 continue
-            if main is not None and main_value is not None and not main.relative:
+            if main_value is not None:
                 s.background = all(abs((d - main_value).days) > RECENT_DAYS for d in explicit)
             elif lead_is_today and not _RECENT.search(norm[s.start : s.end]):
                 s.background = True
 
-    def _secondary(
-        self, sentences: list[Sentence], lead: Sentence, main: FoundDate | None
-    ) -> list[Sentence]:
-        """Later sentences reporting their own recent operation, with a date of their own."""
-        out = []
+    def _other_stories(
+        self, norm: str, sentences: list[Sentence], lead: Sentence, main: FoundDate | None
+    ) -> list[int]:
+        """Where the article moves on to another incident: a sentence after the lead that
+        reports an operation and either says so ("في موضوع ذي صلة", "في حادث آخر") or
+        carries its own recent date, distinct from the lead's."""
+        starts = []
         for s in sentences[lead.index + 1 :]:
-            if s.background or not (s.kinds() & {"dismantle", "arrest", "attack"}):
+            if s.background or not s.kinds() & {"dismantle", "arrest", "attack", "seize"}:
+                continue
+            if _NEW_INCIDENT.search(norm, s.start, min(s.end, s.start + 40)):
+                starts.append(s.index)
                 continue
             explicit = [d.value for d in s.dates if d.value and not d.relative]
-            if not explicit:
+            if not explicit or not s.kinds() & {"dismantle", "arrest", "attack"}:
                 continue
-            if main and main.value and not main.relative:
+            if main is not None and main.value and not main.relative:
                 if all(abs((d - main.value).days) <= SAME_EVENT_DAYS for d in explicit):
                     continue
-            out.append(s)
-        return out
+            starts.append(s.index)
+        return starts
+
+    def _title_places(self, title: str | None) -> list[tuple[Match[Candidates], Normalized, str]]:
+        if not title:
+            return []
+        doc = Normalized(title)
+        return [(m, doc, "title") for m in self.gazetteer.find(doc.text)]
 
     # ---------------------------------------------------------------- assembly
 
@@ -265,11 +403,13 @@ class EventExtractor:
         self,
         article: CleanArticle,
         doc: Normalized,
+        lead: Sentence,
         scope: list[Sentence],
         tweets: list[tuple[int, Normalized]],
         title_kinds: set[str],
         date_: FoundDate | None,
         index: int,
+        title: list[tuple[Match[Candidates], Normalized, str]] | None = None,
     ) -> Event:
         evidence: list[Evidence] = []
 
@@ -277,53 +417,32 @@ class EventExtractor:
             a, b = doc.span(start, end)
             evidence.append(Evidence(field_, a, b, doc.original[a:b]))
 
-        kinds: set[str] = set()
-        for s in scope:
-            kinds |= s.kinds()
-        # The lead (and title) say what happened; the rest only fills in when they don't.
-        event_type = _event_type(title_kinds if _reports_operation(title_kinds) else kinds)
-        if event_type in ("plot_foiled", "arrest") and any(
-            {"cell", "dismantle"} <= s.kinds() or ({"cell", "arrest"} <= s.kinds()) for s in scope
-        ):
-            event_type = "cell_dismantled"  # the foiled plot / the arrests were a cell's
-        for s in scope:
-            for m in s.hits["trigger"]:
-                if _TYPE_KINDS.get(event_type, set()) & {m.value}:
-                    cite("type", m.start, m.end)
-                    break
-            else:
-                continue
-            break
-
-        orgs = self._canonical(scope, "org", "organizations", cite)
-        agencies = self._canonical(scope, "agency", "agencies", cite)
-        if event_type == "attack" or kinds & {"attack"}:
-            if self._foreign_army(doc.text, scope, cite):
-                agencies.append("ARMY_OTHER")
-        seized_scope = [s for s in scope if s.kinds() & {"seize"}]
-        seized = self._canonical(seized_scope, "seized", "seized", cite)
-        places, countries = self._places(doc, scope, tweets, evidence, cite)
-        for tweet_index, tweet in tweets:
-            if "المحجوز" in tweet.text or "حجز" in tweet.text:
-                for m in self.matchers["seized"].find(tweet.text):
-                    if m.value not in seized:
-                        seized.append(m.value)
-                        a, b = tweet.span(m.start, m.end)
-                        evidence.append(
-                            Evidence(
-                                "seized", a, b, tweet.original[a:b], f"removed:tweet:{tweet_index}"
-                            )
-                        )
-        members = self._count(doc, scope, counts.members, "members", cite, pick=max)
-        killed = self._count(doc, scope, counts.killed, "killed", cite, pick=max)
-        age_values = self._ages(doc, scope, cite)
-        date_value = date_.value.isoformat() if date_ and date_.value else None
+        event_type = _event_type(lead.kinds() | title_kinds, scope)
+        for s in [lead, *scope]:
+            hit = next((m for m in s.hits["trigger"] if m.value in _TYPE_KINDS[event_type]), None)
+            if hit is not None:
+                cite("type", hit.start, hit.end)
+                break
+        orgs = _specific(self._values(scope, "org", "organizations", cite))
+        places, countries = self._places(doc, scope, tweets, title or [], evidence)
+        agencies = self._values(scope, "agency", "agencies", cite)
+        if event_type == "attack":
+            army = self._army(doc.text, scope, countries, cite)
+            if army and army not in agencies:
+                agencies.append(army)
+        if "INTERIOR" in agencies and set(agencies) - {"INTERIOR", "OTHER"}:
+            agencies.remove("INTERIOR")  # the ministry announced it; the others acted
+        seized = self._values([s for s in scope if "seize" in s.kinds()], "seized", "seized", cite)
+        self._tweet_seizures(tweets, seized, evidence)
+        members = self._count(doc, scope, counts.members, "members", cite)
+        killed = self._count(doc, scope, counts.killed, "killed", cite)
+        ages = self._ages(doc, scope, cite)
         if date_ is not None:
-            self._cite_date(doc, scope, tweets, date_, evidence)
-        event_id = hashlib.sha1(f"{article.id}:{index}".encode()).hexdigest()[:16]
+            _cite_date(doc, scope, tweets, date_, evidence)
+        date_value = date_.value.isoformat() if date_ and date_.value else None
         filled = sum(bool(v) for v in (places, orgs, agencies, members, killed, seized, date_value))
         return Event(
-            event_id=event_id,
+            event_id=hashlib.sha1(f"{article.id}:{index}".encode()).hexdigest()[:16],
             article_id=article.id,
             type=event_type,
             date=date_value,
@@ -334,14 +453,15 @@ class EventExtractor:
             agencies=agencies,
             members=members,
             killed=killed,
-            age_min=min(age_values) if age_values else None,
-            age_max=max(age_values) if age_values else None,
+            age_min=min(ages) if ages else None,
+            age_max=max(ages) if ages else None,
             seized=seized,
             evidence=evidence,
             confidence=round(min(1.0, 0.4 + 0.08 * filled), 2),
         )
 
-    def _canonical(self, scope: list[Sentence], hit: str, field_: str, cite: Any) -> list[str]:
+    @staticmethod
+    def _values(scope: list[Sentence], hit: str, field_: str, cite: Cite) -> list[str]:
         values: list[str] = []
         for s in scope:
             for m in s.hits[hit]:
@@ -350,39 +470,53 @@ class EventExtractor:
                     cite(field_, m.start, m.end)
         return values
 
-    def _foreign_army(self, norm: str, scope: list[Sentence], cite: Any) -> bool:
+    def _tweet_seizures(
+        self, tweets: list[tuple[int, Normalized]], seized: list[str], evidence: list[Evidence]
+    ) -> None:
+        """Seized items an embedded tweet shows ("صور للمحجوزات ...")."""
+        for tweet_index, tweet in tweets:
+            if "المحجوز" not in tweet.text and "حجز" not in tweet.text:
+                continue
+            for m in self.matchers["seized"].find(tweet.text):
+                if m.value not in seized:
+                    seized.append(m.value)
+                    a, b = tweet.span(m.start, m.end)
+                    evidence.append(
+                        Evidence(
+                            "seized", a, b, tweet.original[a:b], f"removed:tweet:{tweet_index}"
+                        )
+                    )
+
+    @staticmethod
+    def _army(norm: str, scope: list[Sentence], countries: list[str], cite: Cite) -> str | None:
+        """The attacked army: Morocco's (FAR) or another country's (ARMY_OTHER)."""
         for s in scope:
-            text = norm[s.start : s.end]
-            for word in ARMY_WORDS:
-                for m in re.finditer(rf"(?<!\w){re.escape(word)}\s(\S+)", text):
-                    nisba = m.group(1)
-                    if any(nisba.startswith(n) or nisba.endswith(n) for n in _FOREIGN_NISBA_NORM):
-                        cite("agencies", s.start + m.start(), s.start + m.end())
-                        return True
-        return False
+            m = _ARMY.search(norm, s.start, s.end)
+            if m is not None:
+                cite("agencies", m.start(), m.end())
+                return "FAR" if countries[:1] == ["MA"] else "ARMY_OTHER"
+        return None
 
     def _places(
         self,
         doc: Normalized,
         scope: list[Sentence],
         tweets: list[tuple[int, Normalized]],
+        title: list[tuple[Match[Candidates], Normalized, str]],
         evidence: list[Evidence],
-        cite: Any,
     ) -> tuple[list[Place], list[str]]:
-        mentions: list[tuple[Match[Candidates], Normalized, str | None]] = []
+        mentions: list[tuple[Match[Candidates], Normalized, str]] = list(title)
         for s in scope:
-            mentions.extend((m, doc, None) for m in s.hits["place"])
+            mentions.extend((m, doc, "text") for m in s.hits["place"])
         for tweet_index, tweet in tweets:
-            mentions.extend(
-                (m, tweet, f"removed:tweet:{tweet_index}") for m in self.gazetteer.find(tweet.text)
-            )
+            source = f"removed:tweet:{tweet_index}"
+            mentions.extend((m, tweet, source) for m in self.gazetteer.find(tweet.text))
         mentions = [m for m in mentions if m[0].term not in _VAST]
         unique = {
             c.country for m, _, _ in mentions for c in m.value.places if len(m.value.places) == 1
         }
-        places: list[Place] = []
+        found: list[tuple[Place, Evidence]] = []
         seen: set[str] = set()
-        countries: list[str] = []
         previous_end, previous_locative = -10, False
         for match, source_doc, source in mentions:
             place = resolve(match.value, unique, self.home)
@@ -391,109 +525,107 @@ class EventExtractor:
             )
             previous_end, previous_locative = match.end, locative or place.kind != "country"
             if place.kind == "country" and not locative:
-                continue
-            a, b = source_doc.span(match.start, match.end)
-            surface = source_doc.original[a:b]
-            if match.elided_alef:
-                surface = "ا" + surface
-            country = COUNTRY_OF_RECORD.get(place.country, place.country)
-            if country not in countries:
-                countries.append(country)
+                continue  # a country as actor ("أعلن المغرب") is not where it happened
             if place.key in seen:
                 continue
             seen.add(place.key)
-            places.append(
-                Place(
-                    name=place.name,
-                    surface=surface,
-                    country=country,
-                    lat=place.lat,
-                    lon=place.lon,
-                    geonameid=place.geonameid,
-                    precision=place.precision,
+            start, end = _name_span(match)
+            a, b = source_doc.span(start, end)
+            surface = ("ا" if match.elided_alef else "") + source_doc.original[a:b]
+            country = COUNTRY_OF_RECORD.get(place.country, place.country)
+            found.append(
+                (
+                    _place(place, surface, country),
+                    Evidence("places", a, b, source_doc.original[a:b], source),
                 )
             )
-            if source is None:
-                cite("places", match.start, match.end)
-            else:
-                evidence.append(Evidence("places", a, b, source_doc.original[a:b], source))
-        if countries:
-            a_place = next((e for e in evidence if e.field == "places"), None)
-            if a_place is not None:
-                evidence.append(
-                    Evidence("countries", a_place.start, a_place.end, a_place.text, a_place.source)
-                )
+        found += self._localities(doc, scope, [p.surface for p, _ in found])
+        # A country named beside cities of other countries only is context ("like the groups
+        # in Syria and Iraq"), not where it happened.
+        city_countries = {p.country for p, _ in found if p.precision == "city"}
+        if city_countries:
+            found = [
+                (p, e) for p, e in found if p.precision != "country" or p.country in city_countries
+            ]
+        places = [p for p, _ in found]
+        countries = list(dict.fromkeys(p.country for p in places if p.country))
+        evidence.extend(e for _, e in found)
+        if found:
+            first = found[0][1]
+            evidence.append(Evidence("countries", first.start, first.end, first.text, first.source))
         return places, countries
 
-    def _count(
-        self, doc: Normalized, scope: list[Sentence], finder: Any, field_: str, cite: Any, pick: Any
-    ) -> int | None:
-        found = []
+    def _localities(
+        self, doc: Normalized, scope: list[Sentence], surfaces: list[str]
+    ) -> list[tuple[Place, Evidence]]:
+        """Places after a cue word that the gazetteer does not know: no coordinates, but the
+        analyst sees the name (and the quality metric counts them as unresolved)."""
+        known = [(m.start, m.end) for s in scope for m in s.hits["place"]]
+        forms = self.gazetteer.forms
+
+        def known_prefix(name: str) -> bool:
+            return any(name[:cut] in forms for cut in range(len(name) - 1, 2, -1))
+
+        found: list[tuple[Place, Evidence]] = []
         for s in scope:
-            for c in finder(doc.text[s.start : s.end]):
-                found.append((c, s))
+            for m in _LOCALITY.finditer(doc.text, s.start, s.end):
+                first, second = m.group("a"), m.group("b")
+                if first in _NAME_HEADS and _name_word(second):
+                    spans = [(m.start("a"), m.end("b"))]  # "دائرة بني عقيل"
+                elif not _name_word(first):
+                    continue
+                elif m.group().split()[0].endswith("تي") and _name_word(second):
+                    spans = [m.span("a"), m.span("b")]  # "منطقتي X Y": two places
+                elif _name_word(second):
+                    spans = [(m.start("a"), m.end("b"))]
+                else:
+                    spans = [m.span("a")]
+                for start, end in spans:
+                    if any(a < end and start < b for a, b in known):
+                        continue  # the gazetteer has it
+                    if known_prefix(doc.text[start:end]):
+                        continue  # a known name with a typo glued on ("وجدةت")
+                    a, b = doc.span(start, end)
+                    surface = doc.original[a:b]
+                    if surface in surfaces:
+                        continue
+                    surfaces.append(surface)
+                    place = Place(
+                        name=surface,
+                        surface=surface,
+                        country=None,
+                        lat=None,
+                        lon=None,
+                        geonameid=None,
+                        precision="locality",
+                    )
+                    found.append((place, Evidence("places", a, b, surface)))
+        return found
+
+    @staticmethod
+    def _count(
+        doc: Normalized,
+        scope: list[Sentence],
+        finder: Callable[[str], list[counts.Count]],
+        field_: str,
+        cite: Cite,
+    ) -> int | None:
+        """The largest count the story gives (totals come with the biggest number)."""
+        found = [(c, s) for s in scope for c in finder(doc.text[s.start : s.end])]
         if not found:
             return None
-        best = pick(found, key=lambda cs: cs[0].value) if pick is max else found[0]
-        c, s = best
+        c, s = max(found, key=lambda cs: cs[0].value)
         cite(field_, s.start + c.start, s.start + c.end)
         return int(c.value)
 
-    def _ages(self, doc: Normalized, scope: list[Sentence], cite: Any) -> list[int]:
+    @staticmethod
+    def _ages(doc: Normalized, scope: list[Sentence], cite: Cite) -> list[int]:
         values: list[int] = []
         for s in scope:
             for c in counts.ages(doc.text[s.start : s.end]):
                 values.append(c.value)
                 cite("ages", s.start + c.start, s.start + c.end)
         return values
-
-    def _cite_date(
-        self,
-        doc: Normalized,
-        scope: list[Sentence],
-        tweets: list[tuple[int, Normalized]],
-        date_: FoundDate,
-        evidence: list[Evidence],
-    ) -> None:
-        for s in scope:
-            if date_ in s.dates:
-                a, b = doc.span(date_.start, date_.end)
-                evidence.append(Evidence("date", a, b, doc.original[a:b]))
-                return
-        for tweet_index, tweet in tweets:
-            if tweet.text[date_.start : date_.end] == date_.text:
-                a, b = tweet.span(date_.start, date_.end)
-                evidence.append(
-                    Evidence("date", a, b, tweet.original[a:b], f"removed:tweet:{tweet_index}")
-                )
-                return
-
-    def _background_entry(self, doc: Normalized, s: Sentence) -> dict[str, Any]:
-        a, b = doc.span(s.start, s.end)
-        absolute = next((d.value for d in s.dates if d.value and not d.relative), None)
-        return {
-            "type": _event_type(s.kinds()),
-            "date": absolute.isoformat() if absolute else None,
-            "start": a,
-            "end": b,
-            "text": doc.original[a:b].strip(),
-        }
-
-
-_FOREIGN_NISBA_NORM = tuple(Normalized(n).text for n in FOREIGN_ARMY_NISBA)
-_VAST = frozenset(" ".join(Normalized(r).text.split()) for r in VAST_REGIONS)
-_LOCATIVE = frozenset(Normalized(w).text for w in LOCATIVE_WORDS)
-
-
-def _locative(text: str, start: int) -> bool:
-    """Is the place at `start` the object of "in" (بـ glued on, or في/داخل/شمال... before it)?"""
-    word_start = start
-    while word_start > 0 and text[word_start - 1].isalnum():
-        word_start -= 1
-    if "ب" in text[word_start:start]:
-        return True
-    before = text[max(0, word_start - 24) : word_start].split()
-    return bool(before) and before[-1] in _LOCATIVE
 
 
 _TYPE_KINDS = {
@@ -503,29 +635,110 @@ _TYPE_KINDS = {
     "arrest": {"arrest"},
     "seizure": {"seize"},
     "security_report": {"report"},
+    "other_security": set(),
 }
 
 
-def _reports_operation(kinds: set[str]) -> bool:
-    return bool(kinds & {"dismantle", "arrest", "seize", "attack", "foil", "report"})
-
-
-def _event_type(kinds: set[str]) -> str:
-    if "report" in kinds:
+def _event_type(lead_kinds: set[str], scope: list[Sentence]) -> str:
+    """What happened, from the lead (and title); the rest of the story only upgrades an arrest
+    or a foiled plot to a dismantled cell when a sentence says the cell was dismantled."""
+    kinds = lead_kinds if lead_kinds & OPERATION_KINDS else set().union(*(s.kinds() for s in scope))
+    if "report" in kinds and not kinds & {"attack"}:
         return "security_report"
-    if "dismantle" in kinds and "cell" in kinds:
+    if "dismantle" in kinds and kinds & {"cell", "cells"}:
         return "cell_dismantled"
+    dismantled = any({"dismantle", "cell"} <= s.kinds() for s in scope)
     if "foil" in kinds and "plot" in kinds:
-        return "plot_foiled"
+        return "cell_dismantled" if dismantled else "plot_foiled"
     if "attack" in kinds and not kinds & {"arrest", "dismantle"}:
         return "attack"
     if "arrest" in kinds or "dismantle" in kinds:
-        return "arrest"
+        return "cell_dismantled" if dismantled else "arrest"
     if "seize" in kinds:
         return "seizure"
     if "attack" in kinds:
         return "attack"
     return "other_security"
+
+
+def _specific(orgs: list[str]) -> list[str]:
+    return [o for o in orgs if not any(b in orgs for b in _BRANCHES.get(o, ()))]
+
+
+def _name_span(match: Match[Candidates]) -> tuple[int, int]:
+    """The place's name without a generic head word the form carries ("جهة مراكش آسفي")."""
+    for generic in _GENERIC:
+        if match.term.startswith(generic):
+            return match.start + len(generic), match.end
+    return match.start, match.end
+
+
+def _place(place: GazetteerPlace, surface: str, country: str) -> Place:
+    return Place(
+        name=place.name,
+        surface=surface,
+        country=country,
+        lat=place.lat,
+        lon=place.lon,
+        geonameid=place.geonameid,
+        precision=place.precision,
+    )
+
+
+def _locative(text: str, start: int) -> bool:
+    """Is the place at `start` the object of "in" (بـ glued on, or في/داخل/شمال... before it)?"""
+    word_start = start
+    while word_start > 0 and text[word_start - 1].isalnum():
+        word_start -= 1
+    if "ب" in text[word_start:start]:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip() and text.startswith("..", _word_end(text, start)):
+        return True  # a dateline: "المغرب.. تفكيك خلية" names where it happened
+    before = text[max(0, word_start - 24) : word_start].split()
+    return bool(before) and before[-1] in _LOCATIVE
+
+
+def _word_end(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and (
+        text[end].isalnum() or (text[end] == " " and text[end + 1 : end + 2].isalnum())
+    ):
+        end += 1
+    return end
+
+
+def _cite_date(
+    doc: Normalized,
+    scope: list[Sentence],
+    tweets: list[tuple[int, Normalized]],
+    date_: FoundDate,
+    evidence: list[Evidence],
+) -> None:
+    for s in scope:
+        if date_ in s.dates:
+            a, b = doc.span(date_.start, date_.end)
+            evidence.append(Evidence("date", a, b, doc.original[a:b]))
+            return
+    for tweet_index, tweet in tweets:
+        if tweet.text[date_.start : date_.end] == date_.text:
+            a, b = tweet.span(date_.start, date_.end)
+            evidence.append(
+                Evidence("date", a, b, tweet.original[a:b], f"removed:tweet:{tweet_index}")
+            )
+            return
+
+
+def _background_entry(doc: Normalized, s: Sentence) -> dict[str, Any]:
+    a, b = doc.span(s.start, s.end)
+    absolute = next((d.value for d in s.dates if d.value and not d.relative), None)
+    return {
+        "type": _event_type(s.kinds(), [s]),
+        "date": absolute.isoformat() if absolute else None,
+        "start": a,
+        "end": b,
+        "text": doc.original[a:b].strip(),
+    }
 
 
 def _reference_date(published_at: str | None) -> date | None:

@@ -113,6 +113,11 @@ class Gazetteer:
             for form, ps in places.items()
         }
 
+    @property
+    def forms(self) -> dict[str, Candidates]:
+        """Every normalised Arabic form the gazetteer knows."""
+        return self._index
+
     @cached_property
     def matcher(self) -> TermMatcher[Candidates]:
         return TermMatcher(
@@ -125,11 +130,21 @@ class Gazetteer:
             p.country: p.name for c in self._index.values() for p in c.places if p.kind == "country"
         }
 
-    def find(self, norm_text: str) -> Iterator[Match[Candidates]]:
-        """Place mentions in normalised text; ambiguous forms only after a cue word."""
-        for match in self.matcher.find(norm_text):
-            if match.value.ambiguous and not _has_cue(norm_text, match.start):
-                continue
+    def find(self, norm_text: str, spaced_text: str | None = None) -> Iterator[Match[Candidates]]:
+        """Place mentions in normalised text; an ambiguous form counts after a cue word
+        ("مدينة", "إقليم"; "في" for a country) or when it continues a list of places
+        ("بين الدار البيضاء والمحمدية")."""
+        previous_end = -10
+        for match in self.matcher.find(norm_text, spaced_text):
+            if match.value.ambiguous:
+                country = any(p.kind == "country" for p in match.value.places)
+                listed = (
+                    0 < match.start - previous_end <= 4
+                    and "و" in norm_text[previous_end : match.start]
+                )
+                if not listed and not _has_cue(norm_text, match.start, country):
+                    continue
+            previous_end = match.end
             yield match
 
 
@@ -138,13 +153,31 @@ def _rank(place: GazetteerPlace) -> tuple[int, int]:
     return (-place.population, order.get(place.kind, 5))
 
 
-def _has_cue(text: str, start: int) -> bool:
-    """Is the word before `start` (clitics allowed) a cue like مدينة/إقليم?"""
-    head = text[max(0, start - 20) : start].split()
-    if not head:
+_PUNCT = "\"'“”«»()[]:،,.-"
+# Words after which a country's name is where something happened ("في مالي", "وسط مالي").
+LOCATIVE = frozenset(
+    normalize(w)
+    for w in ("في", "داخل", "وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي")
+)
+
+
+def _has_cue(text: str, start: int, country: bool = False) -> bool:
+    """Is the word before `start` (clitics and quotes allowed) a cue like مدينة/إقليم?
+
+    A country name that is also a word ("مالي": financial) counts after "في" or a
+    glued ب too: "في مالي", "بمالي" are places.
+    """
+    glued = text[max(0, start - 3) : start]
+    if country and glued.endswith("ب") and (len(glued) < 2 or not glued[-2].isalnum()):
+        return True
+    words = [w.strip(_PUNCT) for w in text[max(0, start - 24) : start].split()]
+    words = [w for w in words if w]
+    if not words:
         return False
-    word = head[-1]
-    for prefix in ("", "و", "ب", "ل", "وب", "ف", "في"):
+    word = words[-1]
+    if country and word in LOCATIVE:
+        return True
+    for prefix in ("", "و", "ب", "ل", "وب", "ف"):
         if word.startswith(prefix) and word[len(prefix) :] in CUES:
             return True
     return False

@@ -90,3 +90,46 @@ def test_extract_unrelated_article_has_no_events(analyzer) -> None:
         "فاز فريق الجيش الملكي على منافسه بثلاثة أهداف نظيفة في مباراة قوية ضمن منافسات البطولة الوطنية.",
     )
     assert result.label == "unrelated" and result.events == []
+
+
+def test_extract_places_clitics_and_country_roles(analyzer) -> None:
+    text = (
+        "أعلن المغرب، اليوم، أن عناصر الدرك الملكي أوقفت شخصين بمدينة تيفلت وبطنجة يشتبه في"
+        " انتمائهما إلى شبكة لتهريب المخدرات، وحجزت بحوزتهما كمية من الشيرا."
+    )
+    (event,) = run(analyzer, text).events
+    surfaces = [p.surface for p in event.places]
+    assert surfaces == ["تيفلت", "طنجة"]  # clitics off; "أعلن المغرب" is an actor, not a place
+    assert event.members == 2 and event.agencies == ["GENDARMERIE"]
+
+
+def test_extract_laayoune_counts_as_morocco(analyzer) -> None:
+    text = "فككت عناصر المكتب المركزي للأبحاث القضائية خلية إرهابية تتكون من أربعة عناصر بمدينة العيون، وفق بلاغ لوزارة الداخلية."
+    (event,) = run(analyzer, text).events
+    assert event.countries == ["MA"] and event.members == 4
+    assert event.agencies == ["BCIJ"]  # the ministry only announced it
+
+
+def test_extract_unknown_village_after_a_cue_word(analyzer) -> None:
+    text = "قتل خمسة جنود في هجوم شنه مسلحون على دورية للجيش المالي بقرية تاكوروكا شمال مالي."
+    (event,) = run(analyzer, text).events
+    village = next(p for p in event.places if p.surface == "تاكوروكا")
+    assert village.lat is None and village.precision == "locality"
+    assert event.killed == 5 and "ARMY_OTHER" in event.agencies
+
+
+def test_extract_a_second_incident_in_the_same_article(analyzer) -> None:
+    text = (
+        "حجزت عناصر الجمارك بميناء طنجة المتوسط، أمس، شحنة من الأقراص المهلوسة كانت مخبأة في شاحنة.\n"
+        "وفي حادث آخر، أوقفت عناصر الشرطة بمدينة فاس ثلاثة أشخاص يشتبه في سرقة السيارات."
+    )
+    events = run(analyzer, text).events
+    assert [e.type for e in events] == ["seizure", "arrest"]
+    assert events[1].members == 3 and [p.name for p in events[1].places] == ["Fes"]
+    assert len({e.event_id for e in events}) == 2
+
+
+def test_extract_branch_replaces_parent_organisation(analyzer) -> None:
+    text = "تبنت جماعة نصرة الإسلام والمسلمين التابعة لتنظيم القاعدة هجوما أسفر عن مقتل 12 جنديا في بوركينا فاسو."
+    (event,) = run(analyzer, text).events
+    assert event.organizations == ["JNIM"] and event.killed == 12
