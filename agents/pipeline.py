@@ -14,14 +14,20 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from streams.records import ArticleResult, Event, RawArticle, Rejected
+import orjson
+
+from streams.records import ArticleResult, Event, RawArticle, Rejected, dumps
 
 from .arabic import Normalized
 from .classify import Classifier
 from .clean import clean
+from .dedup import Entry, MemoryIndex, signature
 from .extract import EventExtractor
+from .incidents import Block, Incident, blocking_key
+from .incidents.matching import event_for_incident
 
 Timer = Callable[[str], AbstractContextManager[object]]
 
@@ -69,23 +75,105 @@ class Analyzer:
 
 @dataclass
 class Embedded:
-    """All stages in one process, state in memory: `raqib process` and `raqib eval`."""
+    """All stages in one process, state in memory: `raqib process` and `raqib eval`.
+
+    Articles are taken in input order (their ingest time: fetched_at, else the input
+    position), through the same near-duplicate and incident logic as the streaming
+    agents. Results come out when the input ends, so that a late duplicate notice or
+    an incident merge can still correct an earlier article (the streaming path says
+    the same on articles.duplicates and events.incidents).
+    """
 
     analyzer: Analyzer = field(default_factory=Analyzer)
+    dedup_threshold: float = 0.8
+    dedup_window_s: float = 7 * 86400.0
+    incident_window_s: float = 30 * 86400.0
 
     def run_outcomes(
         self, raws: Iterable[RawArticle]
     ) -> Iterator[tuple[RawArticle, ArticleResult | Rejected]]:
         """Each input with its result, or with the reason it was rejected (nothing is dropped)."""
-        for raw in raws:
+        index = MemoryIndex(self.dedup_threshold, self.dedup_window_s)
+        blocks: dict[str, Block] = {}
+        merged_into: dict[str, str] = {}
+        late: dict[str, tuple[tuple[float, str], str]] = {}  # copy -> (original key, original)
+        outcomes: list[tuple[RawArticle, ArticleResult | Rejected]] = []
+        for position, raw in enumerate(raws):
             try:
-                yield raw, self.analyzer.analyze(raw)
+                result = self.analyzer.analyze(raw)
             except Rejected as exc:
-                yield raw, exc
+                outcomes.append((raw, exc))
+                continue
             except Exception as exc:  # a bug: reported like the worker's dead letters
-                yield raw, Rejected("unexpected_error", f"{type(exc).__name__}: {exc}")
+                outcomes.append((raw, Rejected("unexpected_error", f"{type(exc).__name__}: {exc}")))
+                continue
+            ts = ingest_seconds(raw.fetched_at, float(position))
+            sig = signature(result.text)
+            if sig is not None:
+                decision = index.check(Entry(raw.id, ts, sig.values, sig.size), sig.bands())
+                if decision.duplicate_of is not None:
+                    result.duplicate_of = decision.duplicate_of.id
+                for copy in decision.late:
+                    if copy.id not in late or (ts, raw.id) < late[copy.id][0]:
+                        late[copy.id] = ((ts, raw.id), raw.id)
+            file_events(result, blocks, merged_into, ts, self.incident_window_s, self.big_city)
+            outcomes.append((raw, result))
+        for _, outcome in outcomes:
+            if isinstance(outcome, ArticleResult):
+                if outcome.id in late and outcome.duplicate_of is None:
+                    outcome.duplicate_of = late[outcome.id][1]
+                for event in outcome.events:
+                    event.incident_id = final_incident(event.incident_id, merged_into)
+        yield from outcomes
+
+    def big_city(self, name: str) -> bool:
+        return self.analyzer.extractor.gazetteer.is_big_city(name)
 
     def run(self, raws: Iterable[RawArticle]) -> Iterator[ArticleResult]:
         for _, outcome in self.run_outcomes(raws):
             if isinstance(outcome, ArticleResult):
                 yield outcome
+
+
+def ingest_seconds(fetched_at: str | None, fallback: float) -> float:
+    """An article's ingest time in epoch seconds: fetched_at when given, else `fallback`."""
+    if fetched_at:
+        try:
+            return datetime.fromisoformat(fetched_at).timestamp()
+        except ValueError:
+            pass
+    return fallback
+
+
+def file_events(
+    result: ArticleResult,
+    blocks: dict[str, Block],
+    merged_into: dict[str, str],
+    now: float,
+    window_s: float,
+    big: Callable[[str], bool],
+) -> list[Incident]:
+    """File an article's events into incidents (blocked by the first event's country);
+    set each event's incident_id; return the incidents that changed."""
+    if not result.events:
+        return []
+    records = [orjson.loads(dumps(e)) for e in result.events]
+    key = blocking_key(records[0])
+    block = blocks.setdefault(key, Block(key, big=big))
+    changed: dict[str, Incident] = {}
+    for event, record in zip(result.events, records, strict=True):
+        incident, merged = block.add(
+            event_for_incident(record, result.url, result.source), now, window_s
+        )
+        for old in merged:
+            merged_into[old] = incident.incident_id
+            changed.pop(old, None)
+        event.incident_id = incident.incident_id
+        changed[incident.incident_id] = incident
+    return list(changed.values())
+
+
+def final_incident(incident_id: str | None, merged_into: dict[str, str]) -> str | None:
+    while incident_id in merged_into:
+        incident_id = merged_into[incident_id]
+    return incident_id

@@ -21,6 +21,9 @@ from agents.arabic import normalize
 from agents.matcher import Match, TermMatcher
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.jsonl"
+# Above this, many unrelated incidents share the city (set on Moroccan cities: Tangier,
+# Fes, Salé have several operations a year; Tamesna or Guercif rarely more than one).
+BIG_CITY_POPULATION = 300_000
 KIND_PRECISION = {
     "country": "country",
     "region": "region",
@@ -112,6 +115,18 @@ class Gazetteer:
             form: Candidates(tuple(sorted(ps, key=_rank)), ambiguous[form])
             for form, ps in places.items()
         }
+
+    @cached_property
+    def _population(self) -> dict[str, int]:
+        names: dict[str, int] = {}
+        for candidates in self._index.values():
+            for place in candidates.places:
+                names[place.name] = max(names.get(place.name, 0), place.population)
+        return names
+
+    def is_big_city(self, name: str) -> bool:
+        """A city too big for a shared mention to say two reports are one incident."""
+        return self._population.get(name, 0) >= BIG_CITY_POPULATION
 
     @property
     def forms(self) -> dict[str, Candidates]:

@@ -1,0 +1,270 @@
+"""Incidents: which events from different articles report the same real-world incident.
+
+Text similarity is not enough (two outlets' rewrites share few n-grams), so an
+event is compared with an incident on what it reports: compatible type, dates
+not far apart, shared places (cities and localities count fully; a shared
+country alone only with more agreement), shared organisations, and counts that
+agree (members and killed may differ a little between reports: 14 vs 15 killed
+is the same attack, 4 vs 6 members is not the same cell).
+
+Work is partitioned by a *blocking key*: the event's main country. A week would
+split incidents whose reports straddle a Sunday and cannot place an undated
+report ("صباح اليوم" with no publication date) at all; the incident window
+(RAQIB_INCIDENT_WINDOW_DAYS) bounds each block instead.
+
+An event that matches two incidents merges them, so the grouping is the same
+whatever order the events arrive in (the connected components of "matches").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+MATCH_THRESHOLD = 0.3  # affinity from which an event joins an incident
+DATE_TOLERANCE_DAYS = 3  # reports of one incident give dates at most this far apart
+FAMILIES = {  # event types that can describe the same incident
+    "cell_dismantled": "operation",
+    "arrest": "operation",
+    "plot_foiled": "operation",
+    "seizure": "operation",
+    "attack": "attack",
+    "security_report": "report",
+    "other_security": "any",
+}
+
+
+def blocking_key(event: dict[str, Any]) -> str:
+    """The event's country, the same whatever order a report names them in: the first in
+    alphabetical order (a joint Moroccan-Spanish operation is filed under ES by every
+    outlet that names both), "XX" when none is known."""
+    countries = sorted(set(event.get("countries") or []))
+    return countries[0] if countries else "XX"
+
+
+def _fine_places(event: dict[str, Any]) -> set[str]:
+    return {p["name"] for p in event.get("places", []) if p.get("precision") != "country"}
+
+
+def _countries(event: dict[str, Any]) -> set[str]:
+    return set(event.get("countries", []))
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _counts_agree(a: int | None, b: int | None) -> float:
+    """+1 equal, 0 unknown or close (a toll that grew), -1 different."""
+    if a is None or b is None:
+        return 0.0
+    if a == b:
+        return 1.0
+    low, high = sorted((a, b))
+    return 0.0 if high - low <= max(1, 0.15 * high) else -1.0
+
+
+@dataclass
+class Incident:
+    incident_id: str
+    block: str
+    type: str
+    events: list[dict[str, Any]] = field(default_factory=list)  # member events (the full records)
+    first_seen: float = 0.0
+    last_seen: float = 0.0
+
+    def state(self) -> dict[str, Any]:
+        """What a table stores (events without their evidence)."""
+        return {
+            "incident_id": self.incident_id,
+            "block": self.block,
+            "type": self.type,
+            "events": self.events,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Incident:
+        return cls(**state)
+
+    # merged view --------------------------------------------------------------
+    def places(self) -> set[str]:
+        return set().union(*(_fine_places(e) for e in self.events)) if self.events else set()
+
+    def countries(self) -> set[str]:
+        return set().union(*(_countries(e) for e in self.events)) if self.events else set()
+
+    def dates(self) -> list[date]:
+        return [d for e in self.events if (d := _date(e.get("date"))) is not None]
+
+    def values(self, name: str) -> list[int]:
+        return [e[name] for e in self.events if e.get(name) is not None]
+
+    def orgs(self) -> set[str]:
+        return {o for e in self.events for o in e.get("organizations", [])}
+
+    def to_record(self) -> dict[str, Any]:
+        """The state emitted on events.incidents: merged fields, members, sources, conflicts."""
+
+        def per_source(name: str) -> dict[str, int]:
+            return {e["article_id"]: e[name] for e in self.events if e.get(name) is not None}
+
+        def merged(name: str) -> int | None:
+            values = sorted(set(per_source(name).values()))
+            return values[-1] if values else None  # the latest toll is usually the highest
+
+        places: dict[str, dict[str, Any]] = {}
+        for e in self.events:
+            for p in e.get("places", []):
+                places.setdefault(p["name"], p)
+        dates = sorted(self.dates())
+        conflicts: dict[str, dict[str, Any]] = {}  # values that differ between reports, by article
+        for name in ("members", "killed", "age_min", "age_max"):
+            values = per_source(name)
+            if len(set(values.values())) > 1:
+                conflicts[name] = values
+        event_dates = {e["article_id"]: e["date"] for e in self.events if e.get("date")}
+        if len(set(event_dates.values())) > 1:
+            conflicts["date"] = event_dates
+        return {
+            "incident_id": self.incident_id,
+            "block": self.block,
+            "type": Counter(e["type"] for e in self.events).most_common(1)[0][0],
+            "date": dates[0].isoformat() if dates else None,
+            "places": list(places.values()),
+            "countries": sorted(self.countries()),
+            "organizations": sorted(self.orgs()),
+            "agencies": sorted({a for e in self.events for a in e.get("agencies", [])}),
+            "seized": sorted({s for e in self.events for s in e.get("seized", [])}),
+            "members": merged("members"),
+            "killed": merged("killed"),
+            "event_ids": [e["event_id"] for e in self.events],
+            "sources": [
+                {
+                    "article_id": e["article_id"],
+                    "event_id": e["event_id"],
+                    "url": e.get("url"),
+                    "source": e.get("source"),
+                }
+                for e in self.events
+            ],
+            "conflicts": conflicts,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
+
+
+def _domain(event: dict[str, Any]) -> str | None:
+    """What kind of case it is: terrorism, drugs, or not known from the fields."""
+    if event.get("organizations") or event["type"] in ("cell_dismantled", "plot_foiled"):
+        return "terror"
+    if "drugs" in event.get("seized", []):
+        return "drugs"
+    return None
+
+
+def affinity(
+    event: dict[str, Any], incident: Incident, big: Callable[[str], bool] = lambda _: False
+) -> float | None:
+    """How strongly `event` reports `incident`, or None when it cannot.
+
+    Hard rules first: compatible types and case domains, dates within tolerance, a
+    shared place. Then the places' overlap (shared / the fewer named) plus the
+    corroboration of the other fields. Sharing only a big city is common to many
+    incidents (Tangier sees several cells a year), so it needs corroboration: equal
+    member counts, equal ages, the same date, the same toll.
+    """
+    family, other = FAMILIES.get(event["type"], "any"), FAMILIES.get(incident.type, "any")
+    if "any" not in (family, other) and family != other:
+        return None
+    domains = {d for e in incident.events if (d := _domain(e)) is not None}
+    mine_domain = _domain(event)
+    if mine_domain is not None and domains and mine_domain not in domains:
+        return None
+    day = _date(event.get("date"))
+    dates = incident.dates()
+    if day is not None and dates and min(abs((day - d).days) for d in dates) > DATE_TOLERANCE_DAYS:
+        return None
+    mine, theirs = _fine_places(event), incident.places()
+    shared = mine & theirs
+    if mine and theirs:
+        if not shared:
+            return None
+        overlap = len(shared) / min(len(mine), len(theirs))  # a terse report names fewer places
+    elif _countries(event) & incident.countries():
+        overlap = 0.0  # the same country only: everything rests on corroboration
+    else:
+        return None
+    corroboration = 0.0
+    for name in ("members", "killed"):
+        agree = [_counts_agree(event.get(name), v) for v in incident.values(name)]
+        if agree:
+            corroboration += max(agree) if max(agree) > 0 else min(agree) * 2
+    ages = (event.get("age_min"), event.get("age_max"))
+    if ages[0] is not None and any(
+        (e.get("age_min"), e.get("age_max")) == ages for e in incident.events
+    ):
+        corroboration += 1.0
+    if day is not None and day in dates:
+        corroboration += 1.0
+    if set(event.get("organizations", [])) & incident.orgs():
+        corroboration += 0.25
+    specific = len(shared) >= 2 or any(not big(name) for name in shared)
+    if corroboration < 0 or (not specific and corroboration < 1.0):
+        return None
+    return overlap + 0.25 * corroboration
+
+
+def event_for_incident(
+    event: dict[str, Any], url: str | None, source: str | None
+) -> dict[str, Any]:
+    """The part of an event an incident keeps: everything but the evidence, plus its source."""
+    kept = {k: v for k, v in event.items() if k != "evidence"}
+    kept["url"], kept["source"] = url, source
+    return kept
+
+
+def incident_id_for(event: dict[str, Any]) -> str:
+    """An incident is named after the event that opened it (stable on replay)."""
+    return "inc-" + hashlib.sha1(event["event_id"].encode()).hexdigest()[:16]
+
+
+@dataclass
+class Block:
+    """The open incidents of one blocking key, and how an event joins them."""
+
+    key: str
+    incidents: list[Incident] = field(default_factory=list)
+    big: Callable[[str], bool] = lambda _: False  # is this place a big city? (see affinity)
+
+    def add(self, event: dict[str, Any], now: float, window_s: float) -> tuple[Incident, list[str]]:
+        """File `event`; return its incident and the ids of incidents merged into it."""
+        self.incidents = [i for i in self.incidents if now - i.last_seen <= window_s]
+        for incident in self.incidents:  # a redelivered event changes nothing
+            if any(e["event_id"] == event["event_id"] for e in incident.events):
+                return incident, []
+        scored = [
+            (score, i)
+            for i in self.incidents
+            if (score := affinity(event, i, self.big)) is not None and score >= MATCH_THRESHOLD
+        ]
+        if not scored:
+            incident = Incident(incident_id_for(event), self.key, event["type"], [event], now, now)
+            self.incidents.append(incident)
+            return incident, []
+        scored.sort(key=lambda si: (-si[0], si[1].first_seen, si[1].incident_id))
+        target = scored[0][1]
+        merged = []
+        for _, other in scored[1:]:  # the event bridges them: one incident now
+            target.events.extend(other.events)
+            target.first_seen = min(target.first_seen, other.first_seen)
+            self.incidents.remove(other)
+            merged.append(other.incident_id)
+        target.events.append(event)
+        target.last_seen = now
+        return target, merged
