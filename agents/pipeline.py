@@ -26,8 +26,8 @@ from .classify import Classifier
 from .clean import clean
 from .dedup import Entry, MemoryIndex, signature
 from .extract import EventExtractor
-from .incidents import Block, Incident, blocking_key
-from .incidents.matching import event_for_incident
+from .incidents import Block, blocking_key
+from .incidents.matching import file_article
 
 Timer = Callable[[str], AbstractContextManager[object]]
 
@@ -97,6 +97,7 @@ class Embedded:
         blocks: dict[str, Block] = {}
         merged_into: dict[str, str] = {}
         late: dict[str, tuple[tuple[float, str], str]] = {}  # copy -> (original key, original)
+        originals: dict[str, tuple[float, str]] = {}  # article -> its original's key
         outcomes: list[tuple[RawArticle, ArticleResult | Rejected]] = []
         for position, raw in enumerate(raws):
             try:
@@ -113,6 +114,7 @@ class Embedded:
                 decision = index.check(Entry(raw.id, ts, sig.values, sig.size), sig.bands())
                 if decision.duplicate_of is not None:
                     result.duplicate_of = decision.duplicate_of.id
+                    originals[raw.id] = (decision.duplicate_of.ts, decision.duplicate_of.id)
                 for copy in decision.late:
                     if copy.id not in late or (ts, raw.id) < late[copy.id][0]:
                         late[copy.id] = ((ts, raw.id), raw.id)
@@ -120,7 +122,9 @@ class Embedded:
             outcomes.append((raw, result))
         for _, outcome in outcomes:
             if isinstance(outcome, ArticleResult):
-                if outcome.id in late and outcome.duplicate_of is None:
+                if outcome.id in late and (
+                    outcome.id not in originals or late[outcome.id][0] < originals[outcome.id]
+                ):
                     outcome.duplicate_of = late[outcome.id][1]
                 for event in outcome.events:
                     event.incident_id = final_incident(event.incident_id, merged_into)
@@ -152,25 +156,18 @@ def file_events(
     now: float,
     window_s: float,
     big: Callable[[str], bool],
-) -> list[Incident]:
-    """File an article's events into incidents (blocked by the first event's country);
-    set each event's incident_id; return the incidents that changed."""
+) -> None:
+    """File an article's events into incidents (blocked by the first event's country) and
+    set each event's incident_id; remember merges so earlier articles can follow them."""
     if not result.events:
-        return []
+        return
     records = [orjson.loads(dumps(e)) for e in result.events]
     key = blocking_key(records[0])
     block = blocks.setdefault(key, Block(key, big=big))
-    changed: dict[str, Incident] = {}
-    for event, record in zip(result.events, records, strict=True):
-        incident, merged = block.add(
-            event_for_incident(record, result.url, result.source), now, window_s
-        )
-        for old in merged:
-            merged_into[old] = incident.incident_id
-            changed.pop(old, None)
-        event.incident_id = incident.incident_id
-        changed[incident.incident_id] = incident
-    return list(changed.values())
+    filed = file_article(block, records, result.url, result.source, now, window_s)
+    merged_into.update(filed.merged)
+    for event, incident_id in zip(result.events, filed.incident_ids, strict=True):
+        event.incident_id = incident_id
 
 
 def final_incident(incident_id: str | None, merged_into: dict[str, str]) -> str | None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import faust
+import orjson
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY, CollectorRegistry
 
@@ -25,7 +26,7 @@ from agents.pipeline import Analyzer
 from .connection import faust_credentials
 from .deadletters import DeadLetters, StageFailed
 from .metrics import Metrics
-from .records import ArticleResult, Rejected, dumps
+from .records import Rejected
 from .settings import Settings
 from .topics import SPECS, Topics
 
@@ -71,29 +72,36 @@ class Runtime:
             raise Rejected("output_rejected", f"{what} is {len(payload)} bytes > {limit}")
         return payload
 
-    async def emit_result(self, result: ArticleResult, started_at: float | None) -> None:
-        """Produce an ArticleResult and its events; count them. The last hop of every article."""
-        result_bytes = self.check_size(dumps(result), "the ArticleResult")
-        event_bytes = [(e.event_id.encode(), dumps(e)) for e in result.events]
-        await self.channels["articles.classified"].send(key=result.id.encode(), value=result_bytes)
+    async def emit_result(self, result: dict[str, Any], started_at: float | None) -> None:
+        """Produce an ArticleResult (as it travelled between hops) and its events; count them.
+
+        The last hop of every article: the dedup gather for articles without events, the
+        incidents agent for the others.
+        """
+        result_bytes = self.check_size(orjson.dumps(result), "the ArticleResult")
+        event_bytes = [(e["event_id"].encode(), orjson.dumps(e)) for e in result["events"]]
+        await self.channels["articles.classified"].send(
+            key=result["id"].encode(), value=result_bytes
+        )
         for key, value in event_bytes:
             await self.channels["events.security"].send(key=key, value=value)
         self.observe_result(result, started_at)
 
-    def observe_result(self, result: ArticleResult, started_at: float | None) -> None:
+    def observe_result(self, result: dict[str, Any], started_at: float | None) -> None:
         m = self.metrics
-        m.results.labels(result.label).inc()
-        for removed in result.removed:
-            m.removed_chars.labels(removed.kind).inc(len(removed.text))
-        for event in result.events:
-            m.events.labels(event.type).inc()
-            for place in event.places:
+        m.results.labels(result["label"]).inc()
+        for removed in result["removed"]:
+            m.removed_chars.labels(removed["kind"]).inc(len(removed["text"]))
+        for event in result["events"]:
+            m.events.labels(event["type"]).inc()
+            places = [p for p in event["places"] if p.get("lat") is not None]
+            for place in places:  # gazetteer places only: a bounded label set
                 m.event_places.labels(
-                    place.name, place.country, f"{place.lat:.4f}", f"{place.lon:.4f}"
+                    place["name"], place["country"], f"{place['lat']:.4f}", f"{place['lon']:.4f}"
                 ).inc()
-            if not event.places:
+            if not places:
                 m.events_unresolved.labels("place").inc()
-            if not event.date:
+            if not event["date"]:
                 m.events_unresolved.labels("date").inc()
         if started_at is not None:
             m.end_to_end_seconds.observe(max(0.0, time.time() - started_at))
@@ -131,6 +139,10 @@ def _faust_app(settings: Settings) -> faust.App:
         producer_max_request_size=3 * settings.max_message_bytes + 65536,
         consumer_max_fetch_size=4 * settings.max_message_bytes,
         broker_commit_every=200,
+        # a crashed worker's partitions move after 10 s, not the default minute (heartbeats
+        # run in the consumer thread, so a long message does not miss them)
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=2.0,
         broker_commit_interval=1.0,
         table_cleanup_interval=60.0,
         logging_config=None,
@@ -158,8 +170,12 @@ def build_runtime(
     runtime = Runtime(settings, app, topics, channels, analyzer or Analyzer(), metrics)
 
     from agents.analyze import agent as analyze_agent
+    from agents.dedup import agent as dedup_agent
+    from agents.incidents import agent as incidents_agent
 
     analyze_agent.register(runtime)
+    dedup_agent.register(runtime)
+    incidents_agent.register(runtime)
     return runtime
 
 

@@ -227,9 +227,11 @@ class LocalBroker:
             "--ignore-formatted",
             *scram,
         )
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise BrokerError(f"formatting KRaft storage failed:\n{done.stdout}{done.stderr}")
+        for _attempt in (1, 2):  # a JVM that fails to start (a busy machine) gets a second try
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode == 0:
+                return
+        raise BrokerError(f"formatting KRaft storage failed:\n{done.stdout}{done.stderr}")
 
     def start(self, timeout_s: float = 90.0) -> float:
         """Start the broker; return the seconds until it answered a metadata request."""

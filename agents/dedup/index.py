@@ -15,6 +15,7 @@ before its original: then the *original* finds the copy as a candidate, and
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -47,10 +48,13 @@ class Match:
     similarity: float
 
 
-def candidates(bucket: list[Entry], new: Entry, threshold: float) -> list[Match]:
+Pair = list  # [article id, ingest time]: what a band bucket stores (signatures are kept apart)
+
+
+def candidates(entries: list[Entry], new: Entry, threshold: float) -> list[Match]:
     """Near-copies of `new` among a bucket's entries (itself excluded)."""
     found = []
-    for entry in bucket:
+    for entry in entries:
         if entry.id == new.id:
             continue
         score = near_copy(new.signature, entry.signature, threshold)
@@ -59,12 +63,25 @@ def candidates(bucket: list[Entry], new: Entry, threshold: float) -> list[Match]
     return found
 
 
-def add(bucket: list[Entry], new: Entry, window_s: float) -> list[Entry]:
-    """The bucket with `new` added (once), entries older than the window dropped, bounded."""
-    kept = [e for e in bucket if e.id != new.id and new.ts - e.ts <= window_s]
-    kept.append(new)
-    kept.sort(key=lambda e: e.key)
+def add(bucket: list[Pair], new: Entry, window_s: float) -> list[Pair]:
+    """The bucket with `new` added once, entries older than the window dropped, bounded."""
+    kept = [p for p in bucket if p[0] != new.id and new.ts - p[1] <= window_s]
+    kept.append([new.id, new.ts])
+    kept.sort(key=lambda p: (p[1], p[0]))
     return kept[-BUCKET_LIMIT:]
+
+
+def partition_of(band: str, partitions: int) -> int:
+    """Where a band's bucket lives: every copy's band goes to the same partition."""
+    return zlib.crc32(band.encode()) % partitions
+
+
+def group_bands(bands: list[str], partitions: int) -> dict[int, list[str]]:
+    """Bands by partition: one message per partition instead of one per band."""
+    groups: dict[int, list[str]] = {}
+    for band in bands:
+        groups.setdefault(partition_of(band, partitions), []).append(band)
+    return groups
 
 
 @dataclass(slots=True)
@@ -83,16 +100,20 @@ def decide(own: Key, matches: Iterable[Match]) -> Decision:
 
 @dataclass
 class MemoryIndex:
-    """The embedded mode's index: band buckets in a dict, articles in input order."""
+    """The embedded mode's index: the streaming layout (band buckets of [id, ts] pairs,
+    signatures apart) in dicts, articles in input order."""
 
     threshold: float
     window_s: float
-    buckets: dict[str, list[Entry]] = field(default_factory=dict)
+    buckets: dict[str, list[Pair]] = field(default_factory=dict)
+    signatures: dict[str, Entry] = field(default_factory=dict)
 
     def check(self, entry: Entry, bands: list[str]) -> Decision:
         matches: list[Match] = []
+        self.signatures[entry.id] = entry
         for band in bands:
             bucket = self.buckets.get(band, [])
-            matches.extend(candidates(bucket, entry, self.threshold))
+            known = [self.signatures[i] for i, _ in bucket if i in self.signatures]
+            matches.extend(candidates(known, entry, self.threshold))
             self.buckets[band] = add(bucket, entry, self.window_s)
         return decide(entry.key, matches)

@@ -61,7 +61,7 @@ def signature(text: str) -> Signature | None:
     # that a*x + b stays below 2**64
     x = (shingles ^ (shingles >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
     hashed = (_A[:, None] * x[None, :] + _B[:, None]) % _PRIME
-    return Signature(tuple(int(v) for v in hashed.min(axis=1)), int(len(shingles)))
+    return Signature(tuple(int(v) for v in hashed.min(axis=1)), len(shingles))
 
 
 def similarity(a: Signature, b: Signature) -> tuple[float, float]:

@@ -168,56 +168,63 @@ def _domain(event: dict[str, Any]) -> str | None:
     return None
 
 
-def affinity(
-    event: dict[str, Any], incident: Incident, big: Callable[[str], bool] = lambda _: False
+def pair_affinity(
+    a: dict[str, Any], b: dict[str, Any], big: Callable[[str], bool] = lambda _: False
 ) -> float | None:
-    """How strongly `event` reports `incident`, or None when it cannot.
+    """How strongly two events report the same incident, or None when they cannot.
 
     Hard rules first: compatible types and case domains, dates within tolerance, a
     shared place. Then the places' overlap (shared / the fewer named) plus the
-    corroboration of the other fields. Sharing only a big city is common to many
+    corroboration of the other fields. Sharing only a big city (`big`) is common to many
     incidents (Tangier sees several cells a year), so it needs corroboration: equal
     member counts, equal ages, the same date, the same toll.
     """
-    family, other = FAMILIES.get(event["type"], "any"), FAMILIES.get(incident.type, "any")
+    family, other = FAMILIES.get(a["type"], "any"), FAMILIES.get(b["type"], "any")
     if "any" not in (family, other) and family != other:
         return None
-    domains = {d for e in incident.events if (d := _domain(e)) is not None}
-    mine_domain = _domain(event)
-    if mine_domain is not None and domains and mine_domain not in domains:
+    domain_a, domain_b = _domain(a), _domain(b)
+    if domain_a is not None and domain_b is not None and domain_a != domain_b:
         return None
-    day = _date(event.get("date"))
-    dates = incident.dates()
-    if day is not None and dates and min(abs((day - d).days) for d in dates) > DATE_TOLERANCE_DAYS:
+    day_a, day_b = _date(a.get("date")), _date(b.get("date"))
+    if day_a is not None and day_b is not None and abs((day_a - day_b).days) > DATE_TOLERANCE_DAYS:
         return None
-    mine, theirs = _fine_places(event), incident.places()
-    shared = mine & theirs
-    if mine and theirs:
+    places_a, places_b = _fine_places(a), _fine_places(b)
+    shared = places_a & places_b
+    if places_a and places_b:
         if not shared:
             return None
-        overlap = len(shared) / min(len(mine), len(theirs))  # a terse report names fewer places
-    elif _countries(event) & incident.countries():
+        overlap = len(shared) / min(len(places_a), len(places_b))  # a terse report names fewer
+    elif _countries(a) & _countries(b):
         overlap = 0.0  # the same country only: everything rests on corroboration
     else:
         return None
     corroboration = 0.0
     for name in ("members", "killed"):
-        agree = [_counts_agree(event.get(name), v) for v in incident.values(name)]
-        if agree:
-            corroboration += max(agree) if max(agree) > 0 else min(agree) * 2
-    ages = (event.get("age_min"), event.get("age_max"))
-    if ages[0] is not None and any(
-        (e.get("age_min"), e.get("age_max")) == ages for e in incident.events
-    ):
+        agree = _counts_agree(a.get(name), b.get(name))
+        corroboration += agree if agree > 0 else agree * 2
+    ages = (a.get("age_min"), a.get("age_max"))
+    if ages[0] is not None and ages == (b.get("age_min"), b.get("age_max")):
         corroboration += 1.0
-    if day is not None and day in dates:
+    if day_a is not None and day_a == day_b:
         corroboration += 1.0
-    if set(event.get("organizations", [])) & incident.orgs():
+    if set(a.get("organizations", [])) & set(b.get("organizations", [])):
         corroboration += 0.25
     specific = len(shared) >= 2 or any(not big(name) for name in shared)
     if corroboration < 0 or (not specific and corroboration < 1.0):
         return None
     return overlap + 0.25 * corroboration
+
+
+def affinity(
+    event: dict[str, Any], incident: Incident, big: Callable[[str], bool] = lambda _: False
+) -> float | None:
+    """An event's affinity to an incident: its best with any of the incident's events.
+
+    Comparing with members, not with a merged profile, makes the grouping the connected
+    components of "reports the same incident": the same in whatever order events come.
+    """
+    scores = [s for e in incident.events if (s := pair_affinity(event, e, big)) is not None]
+    return max(scores) if scores else None
 
 
 def event_for_incident(
@@ -268,3 +275,39 @@ class Block:
         target.events.append(event)
         target.last_seen = now
         return target, merged
+
+
+@dataclass
+class Filed:
+    """What filing one article's events did to a block."""
+
+    incident_ids: list[str]  # per event, in order
+    changed: list[Incident]  # incidents to publish
+    merged: dict[str, str]  # incident merged away -> the incident it is now part of
+    opened: int
+
+
+def file_article(
+    block: Block,
+    events: list[dict[str, Any]],
+    url: str | None,
+    source: str | None,
+    now: float,
+    window_s: float,
+) -> Filed:
+    """File an article's events (dicts, as on the wire) into a block's incidents."""
+    before = {i.incident_id for i in block.incidents}
+    changed: dict[str, Incident] = {}
+    merged: dict[str, str] = {}
+    ids: list[str] = []
+    for event in events:
+        incident, gone = block.add(event_for_incident(event, url, source), now, window_s)
+        for old in gone:
+            changed.pop(old, None)
+            merged[old] = incident.incident_id
+        merged = {old: incident.incident_id if new in gone else new for old, new in merged.items()}
+        changed[incident.incident_id] = incident
+        ids.append(incident.incident_id)
+    ids = [merged.get(i, i) for i in ids]
+    opened = sum(1 for i in changed if i not in before)
+    return Filed(ids, list(changed.values()), merged, opened)

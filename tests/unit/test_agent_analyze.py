@@ -12,19 +12,19 @@ from streams.app import build_runtime
 from streams.settings import Settings
 
 
-def test_agent_analyze_emits_results_events_and_dead_letters(seeds) -> None:
+def test_agent_analyze_sends_the_article_and_its_bands_on(seeds) -> None:
     registry = CollectorRegistry()
-    rt = build_runtime(Settings(store="memory://"), registry=registry)
-    sent: dict[str, list[tuple[Any, Any]]] = {}
+    rt = build_runtime(Settings(store="memory://", partitions=4), registry=registry)
+    sent: dict[str, list[dict[str, Any]]] = {}
 
     for name, channel in rt.channels.items():
 
-        async def send(*, key=None, value=None, headers=None, _name=name, **_: Any) -> None:
-            sent.setdefault(_name, []).append((key, value))
+        async def send(*, key=None, value=None, partition=None, _name=name, **_: Any) -> None:
+            sent.setdefault(_name, []).append({"key": key, "value": value, "partition": partition})
 
         channel.send = send  # type: ignore[method-assign]
 
-    (agent,) = rt.app.agents.values()
+    agent = rt.app.agents["analyze"]
 
     async def run() -> None:
         rt.app.flow_control.resume()
@@ -33,13 +33,15 @@ def test_agent_analyze_emits_results_events_and_dead_letters(seeds) -> None:
             await ctx.put(b"\xff\xfe", key=b"broken")
 
     asyncio.run(run())
-    results = [orjson.loads(v) for _, v in sent["articles.classified"]]
-    assert [r["id"] for r in results] == ["000"]
-    assert results[0]["events"][0]["members"] == 12
-    assert [k for k, _ in sent["events.security"]] == [results[0]["events"][0]["event_id"].encode()]
-    (letter,) = [orjson.loads(v) for _, v in sent["articles.dlq"]]
+    (head,) = [orjson.loads(m["value"]) for m in sent["dedup.gather"]]
+    assert head["kind"] == "head" and head["result"]["id"] == "000"
+    assert head["result"]["events"][0]["members"] == 12
+    requests = sent["dedup.bands"]
+    assert len(requests) == head["expect"] and 1 <= len(requests) <= 4
+    assert sorted(m["partition"] for m in requests) == sorted({m["partition"] for m in requests})
+    assert sum(len(orjson.loads(m["value"])["bands"]) for m in requests) == 64
+    (letter,) = [orjson.loads(m["value"]) for m in sent["articles.dlq"]]
     assert letter["reason"] == "invalid_utf8" and letter["stage"] == "decode"
-    assert registry.get_sample_value("raqib_results_total", {"label": "security"}) == 1.0
     assert (
         registry.get_sample_value(
             "raqib_dead_letters_total", {"stage": "decode", "reason": "invalid_utf8"}

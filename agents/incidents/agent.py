@@ -1,0 +1,76 @@
+"""Wires incident matching to Kafka: one hop partitioned by blocking key, state in a table.
+
+incidents.blocks (key: the blocking key, the event's country) -> `incidents`: load the
+block's open incidents from the `incidents` table, file the article's events, store what
+changed, then emit the final ArticleResult and events (with incident ids) and the new
+incident states on events.incidents (compacted; an incident merged into another gets a
+tombstone). The table is keyed "block:<key>" (open incident ids) and "inc:<id>" (state),
+so one message reads and writes only its own block's incidents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from streams.app import Runtime
+
+from .matching import Block, Incident, file_article
+
+
+def register(rt: Runtime) -> Any:
+    settings = rt.settings
+    window_s = settings.incident_window_days * 86400.0
+    store = rt.app.Table("incidents", default=dict, partitions=settings.partitions)
+    big = rt.analyzer.extractor.gazetteer.is_big_city
+
+    async def file(message: Any) -> None:
+        item = orjson.loads(message.value)
+        try:
+            await file_incidents(message, item)
+        except Exception as exc:  # degrade, don't drop: the article goes out without incidents
+            await rt.dead_letters.send(message, "incidents", exc)
+            await rt.emit_result(item["result"], item["started"])
+
+    async def file_incidents(message: Any, item: dict[str, Any]) -> None:
+        result = item["result"]
+        key = message.key.decode()
+        with rt.stage("incidents"):
+            ids = list(store[f"block:{key}"].get("ids", []))
+            open_ = [Incident.from_state(dict(store[f"inc:{i}"])) for i in ids if store[f"inc:{i}"]]
+            block = Block(key, open_, big=big)
+            filed = file_article(
+                block,
+                result["events"],
+                result.get("url"),
+                result.get("source"),
+                item["ts"],
+                window_s,
+            )
+            for event, incident_id in zip(result["events"], filed.incident_ids, strict=True):
+                event["incident_id"] = incident_id
+            current = {i.incident_id for i in block.incidents}
+            for incident in filed.changed:
+                store[f"inc:{incident.incident_id}"] = incident.state()
+            for gone in set(ids) - current:  # merged away, or expired from the window
+                store.pop(f"inc:{gone}", None)
+            store[f"block:{key}"] = {"ids": sorted(current)}
+        await rt.emit_result(result, item["started"])
+        incidents = rt.channels["events.incidents"]
+        for incident in filed.changed:
+            record = orjson.dumps(incident.to_record())
+            await incidents.send(key=incident.incident_id.encode(), value=record)
+        for gone in filed.merged:
+            await incidents.send(key=gone.encode(), value=None)  # tombstone: now part of another
+        m = rt.metrics.incidents
+        m.labels("opened").inc(filed.opened)
+        m.labels("updated").inc(len(filed.changed) - filed.opened)
+        m.labels("merged").inc(len(filed.merged))
+
+    @rt.app.agent(rt.channels["incidents.blocks"], name="incidents", concurrency=1)
+    async def incidents(stream: Any) -> None:
+        async for event in stream.events():
+            await rt.dead_letters.guard(event.message, "incidents", file)
+
+    return incidents
