@@ -105,9 +105,8 @@ class Stack:
         try:
             while time.monotonic() < deadline and not until(seen):
                 for record in consumer:
-                    seen[names[record.topic]].append(
-                        (record.key, orjson.loads(record.value), dict(record.headers or []))
-                    )
+                    value = orjson.loads(record.value) if record.value is not None else None
+                    seen[names[record.topic]].append((record.key, value, dict(record.headers or [])))
                     if until(seen):
                         break
             return seen
