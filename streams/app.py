@@ -8,6 +8,7 @@ channels, the pure pipeline, the metrics and the dead-letter policy.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -18,14 +19,14 @@ from typing import Any
 
 import faust
 import orjson
-from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from agents.pipeline import Analyzer
 
 from .connection import faust_credentials
 from .deadletters import DeadLetters, StageFailed
-from .metrics import Metrics
+from .lag import LAG_INTERVAL_S, LagCollector
+from .metrics import Metrics, install_faust_sensor
 from .records import Rejected
 from .settings import Settings
 from .topics import SPECS, Topics
@@ -164,7 +165,7 @@ def build_runtime(
         )
         for spec in SPECS
     }
-    setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
+    install_faust_sensor(app, registry)
     metrics = Metrics(registry)
     metrics.info.info({"app_id": settings.app_id, "topic_prefix": settings.topic_prefix or "-"})
     runtime = Runtime(settings, app, topics, channels, analyzer or Analyzer(), metrics)
@@ -176,6 +177,12 @@ def build_runtime(
     analyze_agent.register(runtime)
     dedup_agent.register(runtime)
     incidents_agent.register(runtime)
+    lag = LagCollector(settings, metrics)
+
+    @app.timer(interval=LAG_INTERVAL_S)
+    async def consumer_lag() -> None:
+        await asyncio.get_running_loop().run_in_executor(None, lag.update)
+
     return runtime
 
 

@@ -106,7 +106,9 @@ class Stack:
             while time.monotonic() < deadline and not until(seen):
                 for record in consumer:
                     value = orjson.loads(record.value) if record.value is not None else None
-                    seen[names[record.topic]].append((record.key, value, dict(record.headers or [])))
+                    seen[names[record.topic]].append(
+                        (record.key, value, dict(record.headers or []))
+                    )
                     if until(seen):
                         break
             return seen
