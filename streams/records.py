@@ -227,6 +227,23 @@ def _normalise_date(name: str, value: Any) -> str | None:
     raise Rejected("invalid_date", f"{name} is a {type(value).__name__}")
 
 
+# Control characters and bidi embeddings/overrides/isolates are invisible noise that scrapers
+# pass through (and a display hazard downstream: "trojan source"); line and page separators
+# become newlines. LRM/RLM, ZWJ/ZWNJ are kept: Arabic and Persian text uses them legitimately.
+_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_INVISIBLE = {
+    **{c: None for c in range(0x20) if chr(c) not in "\t\n\r" + _LINE_BREAKS},
+    **{c: None for c in range(0x7F, 0xA0) if chr(c) not in _LINE_BREAKS},
+    **{c: None for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    **{ord(c): "\n" for c in _LINE_BREAKS},
+}
+
+
+def sanitize(text: str) -> str:
+    """The text without control characters and bidi controls (see _INVISIBLE)."""
+    return text.translate(_INVISIBLE)
+
+
 def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
@@ -261,11 +278,13 @@ def decode_raw(value: bytes | None, key: bytes | None, max_bytes: int) -> RawArt
             else:
                 raise Rejected("invalid_json", str(exc)[:200]) from None
         if isinstance(data, str):
+            data = sanitize(data)
             _check_text(data)
             return RawArticle(id=key_id or article_id_for(None, data), text=data)
         if not isinstance(data, dict):
             raise Rejected("not_an_article", f"JSON {type(data).__name__}, expected an object")
         return _raw_from_dict(data, key_id)
+    text = sanitize(text)
     _check_text(text)
     return RawArticle(id=key_id or article_id_for(None, text), text=text)
 
@@ -276,7 +295,7 @@ def _raw_from_dict(data: dict[str, Any], key_id: str | None) -> RawArticle:
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise Rejected("wrong_type", f"{name} is a {type(value).__name__}, expected a string")
-        fields_[name] = value
+        fields_[name] = sanitize(value) if name in ("text", "html", "title") and value else value
     if isinstance(data.get("id"), str) and not data["id"].strip():
         fields_["id"] = None
     for name in _DATE_FIELDS:
