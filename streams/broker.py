@@ -5,7 +5,9 @@ the broker (org.apache.kafka:kafka_2.13) and a logging backend into a cache
 once; then `LocalBroker` formats KRaft storage and runs broker+controller in
 one JVM. It is ready when an admin metadata request succeeds, not when the
 port opens. The same launcher serves `raqib broker`, the test suite, the demo
-and the benchmarks.
+and the benchmarks. With `sasl_users` it also listens with SASL_PLAINTEXT (PLAIN,
+SCRAM-SHA-256/512), with `tls` as well with SASL_SSL, on a self-signed certificate
+made by the JDK's keytool (clients trust `ca_file`).
 
 Kafka 3.9.1: the last 3.x line, KRaft-only in practice, and still serving the
 protocol versions aiokafka (under Faust) and kafka-python use; Kafka 4.0
@@ -15,6 +17,7 @@ removed old API versions that aiokafka's admin requests rely on.
 from __future__ import annotations
 
 import base64
+import secrets
 import shutil
 import socket
 import subprocess
@@ -123,6 +126,12 @@ class LocalBroker:
     # SASL: a second listener with PLAIN and SCRAM-SHA-256/512 for these users (see sasl_port).
     sasl_users: list[SaslUser] = field(default_factory=list)
     sasl_port: int | None = None
+    # TLS (needs sasl_users): one more listener, SASL_SSL on sasl_ssl_port, with the same users
+    # and mechanisms; its certificate is self-signed for 127.0.0.1/localhost, clients trust
+    # `ca_file`. The PLAINTEXT and SASL_PLAINTEXT listeners stay.
+    tls: bool = False
+    sasl_ssl_port: int | None = None
+    keystore_password: str = field(default_factory=lambda: secrets.token_hex(16), repr=False)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -136,6 +145,21 @@ class LocalBroker:
         return f"127.0.0.1:{self.sasl_port}"
 
     @property
+    def sasl_ssl_bootstrap(self) -> str:
+        if not self.tls or self.sasl_ssl_port is None:
+            raise BrokerError("this broker has no SASL_SSL listener")
+        return f"127.0.0.1:{self.sasl_ssl_port}"
+
+    @property
+    def ca_file(self) -> Path:
+        """The broker's self-signed certificate (PEM): what RAQIB_SSL_CAFILE should name."""
+        return self.data_dir / "tls" / "ca.pem"
+
+    @property
+    def keystore(self) -> Path:
+        return self.data_dir / "tls" / "broker.p12"
+
+    @property
     def log_path(self) -> Path:
         return self.data_dir / "broker.log"
 
@@ -145,22 +169,40 @@ class LocalBroker:
         protocols = ["PLAINTEXT:PLAINTEXT", "CONTROLLER:PLAINTEXT"]
         advertised = [f"PLAINTEXT://127.0.0.1:{self.port}"]
         extra: list[str] = []
+        if self.tls and not self.sasl_users:
+            raise BrokerError("tls=True adds a SASL_SSL listener: it needs sasl_users")
         if self.sasl_users:
             if self.sasl_port is None:
                 self.sasl_port = free_port()
-            listeners.append(f"SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}")
-            advertised.append(f"SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}")
-            protocols.append("SASL_PLAINTEXT:SASL_PLAINTEXT")
+            sasl = [("SASL_PLAINTEXT", self.sasl_port)]
+            if self.tls:
+                if self.sasl_ssl_port is None:
+                    self.sasl_ssl_port = free_port()
+                sasl.append(("SASL_SSL", self.sasl_ssl_port))
             plain_users = " ".join(f'user_{u.name}="{u.password}"' for u in self.sasl_users)
-            extra += [
-                "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
-                "listener.name.sasl_plaintext.plain.sasl.jaas.config="
-                f"org.apache.kafka.common.security.plain.PlainLoginModule required {plain_users};",
-                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config="
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-            ]
+            extra.append("sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512")
+            for protocol, port in sasl:
+                name = protocol.lower()
+                listeners.append(f"{protocol}://127.0.0.1:{port}")
+                advertised.append(f"{protocol}://127.0.0.1:{port}")
+                protocols.append(f"{protocol}:{protocol}")
+                extra += [
+                    f"listener.name.{name}.plain.sasl.jaas.config="
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                    f"{plain_users};",
+                    f"listener.name.{name}.scram-sha-256.sasl.jaas.config="
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                    f"listener.name.{name}.scram-sha-512.sasl.jaas.config="
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                ]
+            if self.tls:
+                extra += [
+                    "ssl.keystore.type=PKCS12",
+                    f"ssl.keystore.location={self.keystore.resolve()}",
+                    f"ssl.keystore.password={self.keystore_password}",
+                    f"ssl.key.password={self.keystore_password}",
+                    "ssl.client.auth=none",
+                ]
         return (
             "\n".join(
                 [
@@ -207,6 +249,58 @@ class LocalBroker:
             *args,
         ]
 
+    def _keytool(self, *args: str) -> None:
+        keytool = shutil.which("keytool")
+        if keytool is None:
+            raise BrokerError("the JDK's keytool is needed for tls=True")
+        done = subprocess.run([keytool, "-J-Xmx64m", *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise BrokerError(f"keytool {args[0]} failed:\n{done.stdout}{done.stderr}")
+
+    def _ensure_keystore(self) -> None:
+        """A self-signed certificate for 127.0.0.1/localhost in a PKCS12 keystore, once.
+
+        The certificate is its own CA (basic constraints CA:true, keyCertSign), so the
+        exported PEM is a trust anchor that strict verifiers (Python 3.13's default
+        VERIFY_X509_STRICT) accept. The keystore password is kept beside it, so a broker
+        restarted on the same data_dir reuses both.
+        """
+        secret = self.keystore.with_suffix(".password")
+        if self.keystore.exists() and secret.exists() and self.ca_file.exists():
+            self.keystore_password = secret.read_text().strip()
+            return
+        self.keystore.parent.mkdir(parents=True, exist_ok=True)
+        self.keystore.unlink(missing_ok=True)
+        store = ["-keystore", str(self.keystore), "-storetype", "PKCS12"]
+        store += ["-storepass", self.keystore_password]
+        self._keytool(
+            "-genkeypair",
+            *store,
+            "-keypass",
+            self.keystore_password,
+            "-alias",
+            "broker",
+            "-keyalg",
+            "RSA",
+            "-keysize",
+            "2048",
+            "-validity",
+            "3650",
+            "-dname",
+            "CN=localhost, O=raqib local broker",
+            "-ext",
+            "SAN=ip:127.0.0.1,dns:localhost",
+            "-ext",
+            "BC:c=ca:true",
+            "-ext",
+            "KU:c=digitalSignature,keyEncipherment,keyCertSign",
+            "-ext",
+            "EKU=serverAuth",
+        )
+        self._keytool("-exportcert", "-rfc", *store, "-alias", "broker", "-file", str(self.ca_file))
+        secret.write_text(self.keystore_password)
+        secret.chmod(0o600)
+
     def _format(self, lib: Path, config: Path) -> None:
         if (self.data_dir / "logs" / "meta.properties").exists():
             return
@@ -238,6 +332,8 @@ class LocalBroker:
         began = time.monotonic()
         lib = resolve_classpath(self.cache_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.tls:
+            self._ensure_keystore()
         config = self.data_dir / "server.properties"
         config.write_text(self._properties())
         (self.data_dir / "log4j.properties").write_text(_LOG4J.format(log=self.log_path.resolve()))

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,19 @@ def evaluate_command(corpora: tuple[str, ...], as_json: bool) -> None:
 # ------------------------------------------------------------------ push / tail
 
 
+@contextlib.contextmanager
+def _connection_errors(settings: Settings) -> Iterator[None]:
+    """A broker that refuses us (bad password, untrusted certificate) is one clear line, exit 1."""
+    from .connection import ConnectionFailed, diagnosed
+
+    try:
+        with diagnosed(settings):
+            yield
+    except ConnectionFailed as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -131,14 +145,15 @@ def push(paths: tuple[str, ...], topic: str, broker: str | None) -> None:
 
     settings = _settings(broker=broker)
     name = Topics(settings.topic_prefix).resolve(topic)
-    ensure_topics(settings)
     messages = list(read_inputs(paths))
-    producer = KafkaProducer(
-        **kafka_python_config(settings),
-        acks="all",
-        linger_ms=20,
-        max_request_size=4 * settings.max_message_bytes,
-    )
+    with _connection_errors(settings):
+        ensure_topics(settings)
+        producer = KafkaProducer(
+            **kafka_python_config(settings),
+            acks="all",
+            linger_ms=20,
+            max_request_size=4 * settings.max_message_bytes,
+        )
     sent = failed = size = 0
     began = time.monotonic()
     futures = []
@@ -187,29 +202,30 @@ def tail(
     from .topics import Topics
 
     settings = _settings(broker=broker)
-    consumer = KafkaConsumer(
-        Topics(settings.topic_prefix).resolve(topic),
-        **kafka_python_config(settings),
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest" if from_beginning else "latest",
-        consumer_timeout_ms=int(timeout * 1000) if timeout else float("inf"),
-        fetch_max_bytes=64 * 1024 * 1024,
-        max_partition_fetch_bytes=16 * 1024 * 1024,
-    )
-    out = sys.stdout.buffer
-    count = 0
-    try:
-        for record in consumer:
-            out.write(_render(record, meta) + b"\n")
-            out.flush()
-            count += 1
-            if max_messages is not None and count >= max_messages:
-                break
-    except KeyboardInterrupt:
-        pass
-    finally:
-        consumer.close()
+    with _connection_errors(settings):
+        consumer = KafkaConsumer(
+            Topics(settings.topic_prefix).resolve(topic),
+            **kafka_python_config(settings),
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest" if from_beginning else "latest",
+            consumer_timeout_ms=int(timeout * 1000) if timeout else float("inf"),
+            fetch_max_bytes=64 * 1024 * 1024,
+            max_partition_fetch_bytes=16 * 1024 * 1024,
+        )
+        out = sys.stdout.buffer
+        count = 0
+        try:
+            for record in consumer:
+                out.write(_render(record, meta) + b"\n")
+                out.flush()
+                count += 1
+                if max_messages is not None and count >= max_messages:
+                    break
+        except KeyboardInterrupt:
+            pass
+        finally:
+            consumer.close()
 
 
 def _render(record: Any, meta: bool) -> bytes:
