@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from agents.pipeline import Analyzer
 
+from . import faust_fixes
 from .connection import faust_credentials
 from .deadletters import DeadLetters, StageFailed
 from .lag import LAG_INTERVAL_S, LagCollector
@@ -32,6 +34,11 @@ from .settings import Settings
 from .topics import SPECS, Topics
 
 log = logging.getLogger(__name__)
+
+# Delivery futures of the sends made while handling the current input message.
+_deliveries: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
+    "deliveries", default=None
+)
 
 
 @dataclass
@@ -51,8 +58,51 @@ class Runtime:
             return await dlq.send(key=key, value=value, headers=headers)
 
         self.dead_letters = DeadLetters(
-            send, lambda stage, reason: self.metrics.dead_letters.labels(stage, reason).inc()
+            send,
+            lambda stage, reason: self.metrics.dead_letters.labels(stage, reason).inc(),
+            max_original_bytes=self.settings.max_message_bytes,
         )
+
+    async def send(
+        self,
+        topic: str,
+        key: bytes | None,
+        value: bytes | None,
+        partition: int | None = None,
+        timestamp: float | None = None,
+    ) -> None:
+        """Produce to one of Raqib's topics without waiting for the broker's ack: `process`
+        waits for all of a message's sends at once (one round trip per message, not per
+        send) and only then lets Faust ack the input."""
+        channel = self.channels[topic]
+        future = await channel.publish_message(
+            channel.as_future_message(
+                key=key, value=value, partition=partition, timestamp=timestamp
+            ),
+            wait=False,
+        )
+        deliveries = _deliveries.get()
+        if deliveries is None:
+            await future  # outside `process`: wait now
+        else:
+            deliveries.append(future)
+
+    async def process(
+        self, message: Any, stage: str, handler: Callable[[Any], Awaitable[None]]
+    ) -> None:
+        """Handle one input message: its sends are delivered, or it becomes a dead letter."""
+
+        async def delivered(msg: Any) -> None:
+            deliveries: list[Any] = []
+            token = _deliveries.set(deliveries)
+            try:
+                await handler(msg)
+            finally:
+                _deliveries.reset(token)
+            if deliveries:
+                await asyncio.gather(*deliveries)
+
+        await self.dead_letters.guard(message, stage, delivered)
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -81,11 +131,9 @@ class Runtime:
         """
         result_bytes = self.check_size(orjson.dumps(result), "the ArticleResult")
         event_bytes = [(e["event_id"].encode(), orjson.dumps(e)) for e in result["events"]]
-        await self.channels["articles.classified"].send(
-            key=result["id"].encode(), value=result_bytes
-        )
+        await self.send("articles.classified", result["id"].encode(), result_bytes)
         for key, value in event_bytes:
-            await self.channels["events.security"].send(key=key, value=value)
+            await self.send("events.security", key, value)
         self.observe_result(result, started_at)
 
     def observe_result(self, result: dict[str, Any], started_at: float | None) -> None:
@@ -165,6 +213,7 @@ def build_runtime(
         )
         for spec in SPECS
     }
+    faust_fixes.apply(app)
     install_faust_sensor(app, registry)
     metrics = Metrics(registry)
     metrics.info.info({"app_id": settings.app_id, "topic_prefix": settings.topic_prefix or "-"})

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import statistics
 import time
+from pathlib import Path
 from typing import Any
+
+import orjson
 
 from agents.pipeline import Analyzer
 from streams.pagegen import PageGenerator
@@ -63,3 +66,231 @@ def embedded(pages: int = 2000, warmup: int = 100) -> dict[str, Any]:
         results["full"]["pages_per_s"] / results["clean+classify"]["pages_per_s"]
     )
     return results
+
+
+# ------------------------------------------------------------------ streaming
+
+
+PASSTHROUGH_TOPIC = "bench.passthrough"
+
+
+def passthrough_app(settings: Any) -> Any:
+    """The baseline: the same Faust app settings, one agent copying articles.raw to
+    bench.passthrough unchanged (consume, produce, commit: what every hop pays)."""
+    from .app import _faust_app
+    from .topics import Topics
+
+    app = _faust_app(settings)
+    topics = Topics(settings.topic_prefix)
+    raw = app.topic(topics.name("articles.raw"), key_serializer="raw", value_serializer="raw")
+    out = app.topic(
+        f"{settings.topic_prefix}{PASSTHROUGH_TOPIC}",
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
+    )
+
+    @app.agent(raw, name="passthrough")
+    async def passthrough(stream: Any) -> None:
+        async for event in stream.events():
+            await out.send(key=event.message.key, value=event.message.value)
+
+    return app
+
+
+def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class StreamBench:
+    """Runs of real workers on one local broker, each with its own topic prefix and group."""
+
+    def __init__(self, bootstrap: str, workdir: Path, pages: list[tuple[str, bytes]]) -> None:
+        self.bootstrap = bootstrap
+        self.workdir = workdir
+        self.pages = pages
+        self.runs = 0
+
+    def _stack(self) -> tuple[dict[str, str], Any]:
+        import uuid
+
+        from .settings import Settings
+        from .topics import Topics, ensure_topics
+
+        tag = uuid.uuid4().hex[:8]
+        env = {
+            "RAQIB_BROKER": self.bootstrap,
+            "RAQIB_TOPIC_PREFIX": f"bench{tag}.",
+            "RAQIB_APP_ID": f"bench-{tag}",
+            "RAQIB_PARTITIONS": "8",
+            "RAQIB_LOG_LEVEL": "warning",
+        }
+        ensure_topics(Settings.from_env(env))
+        return env, Topics(env["RAQIB_TOPIC_PREFIX"])
+
+    def _workers(self, env: dict[str, str], count: int, command: tuple[str, ...]) -> list[Any]:
+        from .broker import free_port
+        from .processes import WorkerProcess
+
+        workers = []
+        for _ in range(count):
+            self.runs += 1
+            worker = WorkerProcess(
+                env={
+                    **env,
+                    "RAQIB_WEB_PORT": str(free_port()),
+                    "RAQIB_DATA_DIR": str(self.workdir / f"run{self.runs}"),
+                },
+                log_path=self.workdir / f"run{self.runs}.log",
+                command=command,
+            ).start()
+            workers.append(worker)
+        for worker in workers:
+            worker.wait_ready(timeout_s=120, members=count)
+        return workers
+
+    def _produce(self, topic: str, rate: float | None = None) -> dict[str, float]:
+        """Send every page (at `rate` pages/s, else as fast as possible); id -> send time."""
+        from kafka import KafkaProducer
+
+        producer = KafkaProducer(
+            bootstrap_servers=self.bootstrap, linger_ms=5, max_request_size=16 * 1024 * 1024
+        )
+        sent: dict[str, float] = {}
+        began = time.time()
+        for n, (article_id, value) in enumerate(self.pages):
+            if rate is not None:
+                delay = began + n / rate - time.time()
+                if delay > 0:
+                    time.sleep(delay)
+            sent[article_id] = time.time()
+            producer.send(topic, key=article_id.encode(), value=value)
+        producer.flush()
+        producer.close()
+        return sent
+
+    def _collect(self, topics: list[str], expected: int, timeout_s: float) -> list[Any]:
+        """(key, broker timestamp in s) of the first `expected` records of the topics."""
+        from kafka import KafkaConsumer
+
+        consumer = KafkaConsumer(
+            *topics,
+            bootstrap_servers=self.bootstrap,
+            auto_offset_reset="earliest",
+            consumer_timeout_ms=1000,
+            fetch_max_bytes=64 * 1024 * 1024,
+            max_partition_fetch_bytes=16 * 1024 * 1024,
+        )
+        records: list[Any] = []
+        deadline = time.monotonic() + timeout_s
+        try:
+            while len(records) < expected and time.monotonic() < deadline:
+                for record in consumer:
+                    records.append((record.key, record.timestamp / 1000.0))
+                    if len(records) >= expected:
+                        break
+        finally:
+            consumer.close()
+        if len(records) < expected:
+            raise TimeoutError(f"{len(records)} of {expected} outputs in {timeout_s:.0f}s")
+        return records
+
+    def throughput(self, workers: int, passthrough: bool = False) -> dict[str, Any]:
+        """Pages/s from the first page sent to the last output, workers ready beforehand."""
+        env, topics = self._stack()
+        command = ("bench", "passthrough-worker") if passthrough else ("worker",)
+        procs = self._workers(env, workers, command)
+        try:
+            sent = self._produce(topics.name("articles.raw"))
+            outputs = (
+                [f"{env['RAQIB_TOPIC_PREFIX']}{PASSTHROUGH_TOPIC}"]
+                if passthrough
+                else [topics.name("articles.classified"), topics.name("articles.dlq")]
+            )
+            records = self._collect(outputs, len(self.pages), timeout_s=60 + len(self.pages))
+            rss = max(peak_rss_mb(w.process.pid) for w in procs if w.process is not None)
+        finally:
+            for worker in procs:
+                worker.stop()
+        elapsed = max(ts for _, ts in records) - min(sent.values())
+        return {
+            "workers": workers,
+            "pages_per_s": len(self.pages) / elapsed,
+            "seconds": elapsed,
+            "peak_rss_mb": rss,
+        }
+
+    def latency(self, rate: float) -> dict[str, Any]:
+        """End-to-end seconds (page sent -> ArticleResult in Kafka) at a fixed input rate."""
+        env, topics = self._stack()
+        procs = self._workers(env, 1, ("worker",))
+        try:
+            sent = self._produce(topics.name("articles.raw"), rate=rate)
+            records = self._collect(
+                [topics.name("articles.classified"), topics.name("articles.dlq")],
+                len(self.pages),
+                timeout_s=60 + len(self.pages),
+            )
+        finally:
+            for worker in procs:
+                worker.stop()
+        latencies = [ts - sent[key.decode()] for key, ts in records if key.decode() in sent]
+        return {
+            "rate_pages_per_s": rate,
+            "p50_s": _percentile(latencies, 0.5),
+            "p99_s": _percentile(latencies, 0.99),
+            "max_s": max(latencies),
+        }
+
+
+def stream(pages: int = 2000, bootstrap: str | None = None, workdir: Path | None = None) -> Any:
+    """Every streaming figure of issue [6/6] in one run, on 8 partitions (see README)."""
+    import tempfile
+
+    from .broker import LocalBroker, free_port
+
+    gen = PageGenerator()
+    corpus = [
+        (f"b{n}", orjson.dumps({"id": f"b{n}", "text": text}))
+        for n, (_, text) in enumerate(gen.pages(pages))
+    ]
+    tmp = Path(workdir or tempfile.mkdtemp(prefix="raqib-bench-"))
+    broker = None
+    if bootstrap is None:
+        broker = LocalBroker(port=free_port(), controller_port=free_port(), data_dir=tmp / "kafka")
+        broker.start()
+        bootstrap = broker.bootstrap
+    report: dict[str, Any] = {
+        "pages": pages,
+        "mean_page_bytes": statistics.mean(len(v) for _, v in corpus),
+        "partitions": 8,
+    }
+    try:
+        bench = StreamBench(bootstrap, tmp, corpus)
+        report["passthrough"] = bench.throughput(1, passthrough=True)
+        report["full_1_worker"] = bench.throughput(1)
+        report["full_2_workers"] = bench.throughput(2)
+        half = report["full_1_worker"]["pages_per_s"] / 2
+        bench.pages = corpus[: max(200, int(half * 20))]  # about 20 s at half the rate
+        report["latency_at_half_rate"] = bench.latency(half)
+    finally:
+        if broker is not None:
+            broker.stop()
+    report["embedded"] = embedded(min(pages, 1000))
+    one = report["full_1_worker"]["pages_per_s"]
+    report["ratios"] = {
+        "full_vs_passthrough": one / report["passthrough"]["pages_per_s"],
+        "two_workers_vs_one": report["full_2_workers"]["pages_per_s"] / one,
+    }
+    report["targets"] = {
+        "full_vs_passthrough >= 0.5": report["ratios"]["full_vs_passthrough"] >= 0.5,
+        "pages_per_s_per_worker >= 300": one >= 300,
+        "p99_at_half_rate <= 1s": report["latency_at_half_rate"]["p99_s"] <= 1.0,
+        "two_workers_vs_one >= 1.6": report["ratios"]["two_workers_vs_one"] >= 1.6,
+        "worker_peak_rss <= 300MB": report["full_1_worker"]["peak_rss_mb"] <= 300,
+    }
+    return report

@@ -436,6 +436,35 @@ def bench_embedded(pages: int) -> None:
     click.echo(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
 
 
+@bench.command("stream")
+@click.option("--pages", type=int, default=2000, show_default=True)
+@click.option("--broker", default=None, help="Use this broker (default: start a local one).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Also write JSON here.")
+def bench_stream(pages: int, broker: str | None, out: Path | None) -> None:
+    """Pass-through vs full pipeline, 1 vs 2 workers, latency at half rate, RSS, embedded."""
+    from .bench import stream
+
+    report = stream(pages, bootstrap=broker)
+    text = orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()
+    click.echo(text)
+    if out is not None:
+        out.write_text(text + "\n")
+
+
+@bench.command("passthrough-worker", hidden=True)
+def passthrough_worker() -> None:
+    """The benchmark's baseline worker: copies articles.raw to bench.passthrough."""
+    import faust
+
+    from .bench import passthrough_app
+
+    settings = _settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    app = passthrough_app(settings)
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+
+
 @main.command("settings")
 def show_settings() -> None:
     """Print every setting with its environment variable, default and current value."""

@@ -51,6 +51,7 @@ def stop_group(proc: subprocess.Popen[bytes] | None, timeout_s: float = 30.0) ->
 class WorkerProcess:
     env: dict[str, str]  # RAQIB_* settings of this worker
     log_path: Path
+    command: tuple[str, ...] = ("worker",)  # the `raqib` subcommand that runs it
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = field(default=None, repr=False)
 
@@ -62,7 +63,7 @@ class WorkerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker"],
+            [sys.executable, "-m", "streams.cli", *self.command],
             env={**os.environ, **self.env},
             stdout=self._log,
             stderr=subprocess.STDOUT,

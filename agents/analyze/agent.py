@@ -39,11 +39,11 @@ def register(rt: Runtime) -> Any:
             "result": result,
             "ts": ts,
             "started": started,
-            "expect": len(groups),
+            "parts": sorted(groups),  # the dedup.bands partitions that will reply
         }
         key = raw.id.encode()
         value = rt.check_size(orjson.dumps(head), "the article")
-        await rt.channels["dedup.gather"].send(key=key, value=value)
+        await rt.send("dedup.gather", key, value)
         for part, bands in groups.items():
             assert sig is not None
             request = {
@@ -54,14 +54,12 @@ def register(rt: Runtime) -> Any:
                 "size": sig.size,
                 "bands": bands,
             }
-            await rt.channels["dedup.bands"].send(
-                key=key, value=orjson.dumps(request), partition=part, timestamp=ts
-            )
+            await rt.send("dedup.bands", key, orjson.dumps(request), partition=part, timestamp=ts)
 
     @rt.app.agent(rt.channels["articles.raw"], name="analyze", concurrency=1)
     async def analyze(stream: Any) -> None:
         async for event in stream.events():
             rt.metrics.received.inc()
-            await rt.dead_letters.guard(event.message, "analyze", handle)
+            await rt.process(event.message, "analyze", handle)
 
     return analyze

@@ -1,15 +1,17 @@
 """Wires the near-duplicate index to Kafka: band buckets per partition, then a gather by article.
 
 dedup.bands (partitioned by band: copies meet whatever their article keys)
-  -> `bands`: look the article's bands up in windowed tables, add it, reply
+  -> `bands`: look the article's bands up in the partition's index, add it, reply
 dedup.gather (partitioned by article id: the analysed article + every partition's reply)
   -> `gather`: when all replies are in, decide duplicate_of, announce duplicates, and pass
      the article on to the incidents hop (or emit it when it has no events)
 
-State: `dedup-buckets` (band -> [[id, ts], ...]) and `dedup-signatures` (partition:id ->
-signature) are tumbling tables of one day that expire after RAQIB_DEDUP_WINDOW_DAYS:
-the index is bounded in time, locally and in the changelog topics. `dedup-pending`
-holds articles waiting for their replies.
+State: `dedup-signatures` ("partition:id" -> signature, time and bands) is the durable
+index, one small changelog record per request; the band buckets are derived from it in
+memory (a MemoryIndex per partition, as the embedded mode's), rebuilt after a rebalance,
+and entries older than RAQIB_DEDUP_WINDOW_DAYS are dropped from both. `dedup-pending`
+holds articles waiting for their replies, the head and each reply under its own key so
+a reply rewrites a few bytes, not the whole article.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from agents.incidents import blocking_key
 from streams.app import Runtime
 from streams.records import DuplicateNotice, dumps
 
-from .index import Entry, Match, add, candidates, decide
+from .index import Entry, Match, MemoryIndex, decide
 
 DAY = 86400.0
+EXPIRE_EVERY_S = 3600.0  # stream time between two expiries of a partition's index
 
 
 def register(rt: Runtime) -> tuple[Any, Any]:
@@ -32,16 +35,9 @@ def register(rt: Runtime) -> tuple[Any, Any]:
     window_days = settings.dedup_window_days
     window_s = window_days * DAY
     expires = (window_days + 1) * DAY
-    buckets = (
-        rt.app.Table("dedup-buckets", default=list, partitions=settings.partitions)
-        .tumbling(DAY, expires=expires)
-        .relative_to_stream()
-    )
-    signatures = (
-        rt.app.Table("dedup-signatures", default=dict, partitions=settings.partitions)
-        .tumbling(DAY, expires=expires)
-        .relative_to_stream()
-    )
+    signatures = rt.app.Table("dedup-signatures", default=dict, partitions=settings.partitions)
+    indexes: dict[int, MemoryIndex] = {}  # derived from `signatures`, per partition
+    expired_at: dict[int, float] = {}
     pending = rt.app.Table("dedup-pending", default=dict, partitions=settings.partitions)
     decided = (  # article id -> [original id, original ts, similarity]: the earliest so far
         rt.app.Table("dedup-decided", default=list, partitions=settings.partitions)
@@ -49,16 +45,32 @@ def register(rt: Runtime) -> tuple[Any, Any]:
         .relative_to_stream()
     )
 
-    def bucket_entries(band: str, part: int, now: float) -> list[Entry]:
-        entries: dict[str, Entry] = {}
-        for day in range(window_days + 1):
-            for article_id, ts in buckets[band].delta(day * DAY):
-                if article_id in entries:
-                    continue
-                stored = signatures[f"{part}:{article_id}"].delta(max(0.0, now - ts))
-                if stored:
-                    entries[article_id] = Entry(article_id, ts, tuple(stored["v"]), stored["n"])
-        return list(entries.values())
+    async def forget_indexes(*args: Any, **kwargs: Any) -> None:
+        """Partitions moved: rebuild each index from its recovered table when next used."""
+        indexes.clear()
+
+    rt.app.on_partitions_revoked.connect(forget_indexes)
+    rt.app.on_partitions_assigned.connect(forget_indexes)
+
+    def index_for(part: int) -> MemoryIndex:
+        index = indexes.get(part)
+        if index is None:
+            index = MemoryIndex(settings.dedup_threshold, window_s)
+            prefix = f"{part}:"
+            for key, stored in list(signatures.items()):
+                if key.startswith(prefix) and stored:
+                    entry = Entry(key[len(prefix) :], stored["ts"], tuple(stored["v"]), stored["n"])
+                    index.add(entry, stored["b"])
+            indexes[part] = index
+        return index
+
+    def expire(part: int, index: MemoryIndex, now: float) -> None:
+        if now - expired_at.get(part, now) < EXPIRE_EVERY_S:
+            expired_at.setdefault(part, now)
+            return
+        expired_at[part] = now
+        for article_id in index.expire(now):
+            signatures.pop(f"{part}:{article_id}", None)
 
     async def look_up(message: Any) -> None:
         request = orjson.loads(message.value)
@@ -67,11 +79,15 @@ def register(rt: Runtime) -> tuple[Any, Any]:
         matches: list[Match] = []
         try:
             with rt.stage("dedup"):
-                signatures[f"{part}:{entry.id}"] = {"v": list(entry.values), "n": entry.size}
-                for band in request["bands"]:
-                    found = bucket_entries(band, part, entry.ts)
-                    matches += candidates(found, entry, settings.dedup_threshold)
-                    buckets[band] = add(list(buckets[band].current()), entry, window_s)
+                index = index_for(part)
+                matches = index.look_up(entry, request["bands"])
+                signatures[f"{part}:{entry.id}"] = {
+                    "v": list(entry.values),
+                    "n": entry.size,
+                    "ts": entry.ts,
+                    "b": request["bands"],
+                }
+                expire(part, index, entry.ts)
         except Exception as exc:  # degrade, don't drop: the article goes on undeduplicated
             await rt.dead_letters.send(message, "dedup", exc)
         reply = {
@@ -81,7 +97,7 @@ def register(rt: Runtime) -> tuple[Any, Any]:
             "part": part,
             "matches": [[m.id, m.ts, m.similarity] for m in matches],
         }
-        await rt.channels["dedup.gather"].send(key=entry.id.encode(), value=orjson.dumps(reply))
+        await rt.send("dedup.gather", entry.id.encode(), orjson.dumps(reply))
 
     async def gather_one(message: Any) -> None:
         item = orjson.loads(message.value)
@@ -89,23 +105,25 @@ def register(rt: Runtime) -> tuple[Any, Any]:
             await late(item)
             return
         token = item["token"]  # the input message this is about
-        state = dict(pending[token])
         if item["kind"] == "head":
-            state["head"] = item
+            head = item
+            pending[f"{token}|head"] = head
         else:
-            replies = dict(state.get("replies", {}))
-            replies[str(item["part"])] = item["matches"]
-            state["replies"] = replies
-        head = state.get("head")
-        if head is None or len(state.get("replies", {})) < head["expect"]:
-            pending[token] = state
+            pending[f"{token}|{item['part']}"] = item["matches"]
+            if f"{token}|head" not in pending:
+                return
+            head = pending[f"{token}|head"]
+        keys = [f"{token}|{part}" for part in head["parts"]]
+        if not all(key in pending for key in keys):
             return
+        replies = {key: pending[key] for key in keys}
         try:
-            await finish(head, state.get("replies", {}))
+            await finish(head, replies)
         except Exception as exc:  # degrade, don't drop: the article is emitted as analysed
             await rt.dead_letters.send(message, "dedup", exc)
             await rt.emit_result(head["result"], head["started"])
-        pending.pop(token, None)
+        for key in [f"{token}|head", *keys]:
+            pending.pop(key, None)
 
     def known_original(article_id: str) -> Match | None:
         """The best original announced so far for an article (decided, or a late find)."""
@@ -123,7 +141,7 @@ def register(rt: Runtime) -> tuple[Any, Any]:
             return False
         decided[article_id] = [original.id, original.ts, original.similarity]
         notice = DuplicateNotice(article_id, original.id, original.similarity)
-        await rt.channels["articles.duplicates"].send(key=article_id.encode(), value=dumps(notice))
+        await rt.send("articles.duplicates", article_id.encode(), dumps(notice))
         rt.metrics.duplicates.inc()
         return True
 
@@ -148,26 +166,22 @@ def register(rt: Runtime) -> tuple[Any, Any]:
                 "ts": head["ts"],
                 "similarity": copy.similarity,
             }
-            await rt.channels["dedup.gather"].send(
-                key=copy.id.encode(), value=orjson.dumps(correction)
-            )
+            await rt.send("dedup.gather", copy.id.encode(), orjson.dumps(correction))
         if result["events"]:
             block = blocking_key(result["events"][0])
             onward = {"result": result, "ts": head["ts"], "started": head["started"]}
-            await rt.channels["incidents.blocks"].send(
-                key=block.encode(), value=orjson.dumps(onward)
-            )
+            await rt.send("incidents.blocks", block.encode(), orjson.dumps(onward))
         else:
             await rt.emit_result(result, head["started"])
 
     @rt.app.agent(rt.channels["dedup.bands"], name="dedup-bands", concurrency=1)
     async def bands(stream: Any) -> None:
         async for event in stream.events():
-            await rt.dead_letters.guard(event.message, "dedup", look_up)
+            await rt.process(event.message, "dedup", look_up)
 
     @rt.app.agent(rt.channels["dedup.gather"], name="dedup-gather", concurrency=1)
     async def gather(stream: Any) -> None:
         async for event in stream.events():
-            await rt.dead_letters.guard(event.message, "dedup", gather_one)
+            await rt.process(event.message, "dedup", gather_one)
 
     return bands, gather

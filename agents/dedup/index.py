@@ -19,7 +19,9 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .minhash import Signature, near_copy
+import numpy as np
+
+from .minhash import NUM_PERM, Signature, near_copy_score
 
 BUCKET_LIMIT = 50  # entries kept per band bucket: stock phrases make some buckets popular
 Key = tuple[float, str]  # (ingest time in seconds, article id)
@@ -31,6 +33,10 @@ class Entry:
     ts: float
     values: tuple[int, ...]
     size: int
+    array: np.ndarray = field(init=False, repr=False, compare=False)  # values, for numpy
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "array", np.asarray(self.values, dtype=np.uint64))
 
     @property
     def key(self) -> Key:
@@ -53,11 +59,13 @@ Pair = list  # [article id, ingest time]: what a band bucket stores (signatures 
 
 def candidates(entries: list[Entry], new: Entry, threshold: float) -> list[Match]:
     """Near-copies of `new` among a bucket's entries (itself excluded)."""
+    others = [entry for entry in entries if entry.id != new.id]
+    if not others:
+        return []
+    agree = np.count_nonzero(np.stack([e.array for e in others]) == new.array, axis=1)
     found = []
-    for entry in entries:
-        if entry.id == new.id:
-            continue
-        score = near_copy(new.signature, entry.signature, threshold)
+    for entry, count in zip(others, agree.tolist(), strict=True):
+        score = near_copy_score(count / NUM_PERM, new.size, entry.size, threshold)
         if score is not None:
             found.append(Match(entry.id, entry.ts, score))
     return found
@@ -109,11 +117,31 @@ class MemoryIndex:
     signatures: dict[str, Entry] = field(default_factory=dict)
 
     def check(self, entry: Entry, bands: list[str]) -> Decision:
-        matches: list[Match] = []
+        return decide(entry.key, self.look_up(entry, bands))
+
+    def look_up(self, entry: Entry, bands: list[str]) -> list[Match]:
+        """Near-copies of `entry` among the articles sharing a band with it within the window
+        (whether or not `expire` ran since); then add it."""
+        known: dict[str, Entry] = {}
+        for band in bands:
+            for article_id, ts in self.buckets.get(band, []):
+                if (
+                    article_id not in known
+                    and article_id in self.signatures
+                    and abs(entry.ts - ts) <= self.window_s
+                ):
+                    known[article_id] = self.signatures[article_id]
+        self.add(entry, bands)
+        return candidates(list(known.values()), entry, self.threshold)
+
+    def add(self, entry: Entry, bands: list[str]) -> None:
         self.signatures[entry.id] = entry
         for band in bands:
-            bucket = self.buckets.get(band, [])
-            known = [self.signatures[i] for i, _ in bucket if i in self.signatures]
-            matches.extend(candidates(known, entry, self.threshold))
-            self.buckets[band] = add(bucket, entry, self.window_s)
-        return decide(entry.key, matches)
+            self.buckets[band] = add(self.buckets.get(band, []), entry, self.window_s)
+
+    def expire(self, now: float) -> list[str]:
+        """Forget articles older than the window; return their ids."""
+        old = [i for i, e in self.signatures.items() if now - e.ts > self.window_s]
+        for article_id in old:
+            del self.signatures[article_id]
+        return old

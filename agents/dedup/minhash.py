@@ -67,16 +67,25 @@ def signature(text: str) -> Signature | None:
 def similarity(a: Signature, b: Signature) -> tuple[float, float]:
     """(estimated Jaccard, estimated containment of the smaller text in the larger)."""
     jaccard = sum(x == y for x, y in zip(a.values, b.values, strict=True)) / NUM_PERM
+    return jaccard, containment(jaccard, a.size, b.size)
+
+
+def containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """Containment of the smaller shingle set in the larger, from their Jaccard and sizes."""
     if jaccard == 0.0:
-        return 0.0, 0.0
-    intersection = jaccard * (a.size + b.size) / (1.0 + jaccard)
-    return jaccard, min(1.0, intersection / min(a.size, b.size))
+        return 0.0
+    intersection = jaccard * (size_a + size_b) / (1.0 + jaccard)
+    return min(1.0, intersection / min(size_a, size_b))
+
+
+def near_copy_score(jaccard: float, size_a: int, size_b: int, threshold: float) -> float | None:
+    """The similarity that makes two texts near-copies, or None: containment at least
+    `threshold`, with enough Jaccard to be more than shared stock phrases."""
+    if jaccard < MIN_JACCARD:
+        return None
+    score = containment(jaccard, size_a, size_b)
+    return round(score, 4) if score >= threshold else None
 
 
 def near_copy(a: Signature, b: Signature, threshold: float) -> float | None:
-    """The similarity that makes `a` and `b` near-copies, or None: containment at least
-    `threshold`, with enough Jaccard to be more than shared stock phrases."""
-    jaccard, containment = similarity(a, b)
-    if jaccard < MIN_JACCARD or containment < threshold:
-        return None
-    return round(containment, 4)
+    return near_copy_score(similarity(a, b)[0], a.size, b.size, threshold)

@@ -51,18 +51,20 @@ def register(rt: Runtime) -> Any:
             for event, incident_id in zip(result["events"], filed.incident_ids, strict=True):
                 event["incident_id"] = incident_id
             current = {i.incident_id for i in block.incidents}
-            for incident in filed.changed:
-                store[f"inc:{incident.incident_id}"] = incident.state()
+            states = {f"inc:{i.incident_id}": i.state() for i in filed.changed}
+            for name, state in states.items():  # checked before any write: a changelog
+                rt.check_size(orjson.dumps(state), f"incident state {name}")  # record the
+            for name, state in states.items():  # broker refuses would stop the worker
+                store[name] = state
             for gone in set(ids) - current:  # merged away, or expired from the window
                 store.pop(f"inc:{gone}", None)
             store[f"block:{key}"] = {"ids": sorted(current)}
         await rt.emit_result(result, item["started"])
-        incidents = rt.channels["events.incidents"]
         for incident in filed.changed:
             record = orjson.dumps(incident.to_record())
-            await incidents.send(key=incident.incident_id.encode(), value=record)
-        for gone in filed.merged:
-            await incidents.send(key=gone.encode(), value=None)  # tombstone: now part of another
+            await rt.send("events.incidents", incident.incident_id.encode(), record)
+        for gone in filed.merged:  # tombstone: now part of another
+            await rt.send("events.incidents", gone.encode(), None)
         m = rt.metrics.incidents
         m.labels("opened").inc(filed.opened)
         m.labels("updated").inc(len(filed.changed) - filed.opened)
@@ -71,6 +73,6 @@ def register(rt: Runtime) -> Any:
     @rt.app.agent(rt.channels["incidents.blocks"], name="incidents", concurrency=1)
     async def incidents(stream: Any) -> None:
         async for event in stream.events():
-            await rt.dead_letters.guard(event.message, "incidents", file)
+            await rt.process(event.message, "incidents", file)
 
     return incidents

@@ -14,6 +14,11 @@ report ("صباح اليوم" with no publication date) at all; the incident win
 
 An event that matches two incidents merges them, so the grouping is the same
 whatever order the events arrive in (the connected components of "matches").
+
+An incident's state is bounded, since it is one table value and one compacted record:
+the first MAX_MATCHED_EVENTS member events are kept whole (new reports are compared
+with them); later ones as source references (ids, outlet, counts, date), up to
+MAX_SOURCES; beyond that they are only counted (`sources_dropped`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+MAX_MATCHED_EVENTS = 50  # member events kept whole, for matching and the merged fields
+MAX_SOURCES = 1000  # further members kept as references (REF_FIELDS), then only counted
+REF_FIELDS = (
+    *("event_id", "article_id", "url", "source", "type", "date"),
+    *("members", "killed", "age_min", "age_max"),
+)
 MATCH_THRESHOLD = 0.3  # affinity from which an event joins an incident
 DATE_TOLERANCE_DAYS = 3  # reports of one incident give dates at most this far apart
 FAMILIES = {  # event types that can describe the same incident
@@ -73,9 +84,11 @@ class Incident:
     incident_id: str
     block: str
     type: str
-    events: list[dict[str, Any]] = field(default_factory=list)  # member events (the full records)
+    events: list[dict[str, Any]] = field(default_factory=list)  # members kept whole
     first_seen: float = 0.0
     last_seen: float = 0.0
+    refs: list[dict[str, Any]] = field(default_factory=list)  # later members: REF_FIELDS
+    dropped: int = 0  # members beyond MAX_SOURCES, only counted
 
     def state(self) -> dict[str, Any]:
         """What a table stores (events without their evidence)."""
@@ -86,11 +99,36 @@ class Incident:
             "events": self.events,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
+            "refs": self.refs,
+            "dropped": self.dropped,
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Incident:
         return cls(**state)
+
+    def absorb(self, event: dict[str, Any]) -> None:
+        """Add a member: whole while there is room, else as a reference, else counted."""
+        if len(self.events) < MAX_MATCHED_EVENTS and "places" in event:
+            self.events.append(event)
+        elif len(self.refs) < MAX_SOURCES:
+            self.refs.append({k: event.get(k) for k in REF_FIELDS})
+        else:
+            self.dropped += 1
+
+    def absorb_incident(self, other: Incident) -> None:
+        """Take in every member of an incident merged into this one."""
+        for member in other.members():
+            self.absorb(member)
+        self.dropped += other.dropped
+        self.first_seen = min(self.first_seen, other.first_seen)
+
+    def members(self) -> list[dict[str, Any]]:
+        """Every member still on record, whole or as a reference."""
+        return self.events + self.refs
+
+    def has(self, event_id: str) -> bool:
+        return any(e["event_id"] == event_id for e in self.members())
 
     # merged view --------------------------------------------------------------
     def places(self) -> set[str]:
@@ -100,10 +138,10 @@ class Incident:
         return set().union(*(_countries(e) for e in self.events)) if self.events else set()
 
     def dates(self) -> list[date]:
-        return [d for e in self.events if (d := _date(e.get("date"))) is not None]
+        return [d for e in self.members() if (d := _date(e.get("date"))) is not None]
 
     def values(self, name: str) -> list[int]:
-        return [e[name] for e in self.events if e.get(name) is not None]
+        return [e[name] for e in self.members() if e.get(name) is not None]
 
     def orgs(self) -> set[str]:
         return {o for e in self.events for o in e.get("organizations", [])}
@@ -111,8 +149,10 @@ class Incident:
     def to_record(self) -> dict[str, Any]:
         """The state emitted on events.incidents: merged fields, members, sources, conflicts."""
 
+        members = self.members()
+
         def per_source(name: str) -> dict[str, int]:
-            return {e["article_id"]: e[name] for e in self.events if e.get(name) is not None}
+            return {e["article_id"]: e[name] for e in members if e.get(name) is not None}
 
         def merged(name: str) -> int | None:
             values = sorted(set(per_source(name).values()))
@@ -128,13 +168,13 @@ class Incident:
             values = per_source(name)
             if len(set(values.values())) > 1:
                 conflicts[name] = values
-        event_dates = {e["article_id"]: e["date"] for e in self.events if e.get("date")}
+        event_dates = {e["article_id"]: e["date"] for e in members if e.get("date")}
         if len(set(event_dates.values())) > 1:
             conflicts["date"] = event_dates
         return {
             "incident_id": self.incident_id,
             "block": self.block,
-            "type": Counter(e["type"] for e in self.events).most_common(1)[0][0],
+            "type": Counter(e["type"] for e in members).most_common(1)[0][0],
             "date": dates[0].isoformat() if dates else None,
             "places": list(places.values()),
             "countries": sorted(self.countries()),
@@ -143,7 +183,7 @@ class Incident:
             "seized": sorted({s for e in self.events for s in e.get("seized", [])}),
             "members": merged("members"),
             "killed": merged("killed"),
-            "event_ids": [e["event_id"] for e in self.events],
+            "event_ids": [e["event_id"] for e in members],
             "sources": [
                 {
                     "article_id": e["article_id"],
@@ -151,8 +191,9 @@ class Incident:
                     "url": e.get("url"),
                     "source": e.get("source"),
                 }
-                for e in self.events
+                for e in members
             ],
+            "sources_dropped": self.dropped,
             "conflicts": conflicts,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
@@ -253,7 +294,7 @@ class Block:
         """File `event`; return its incident and the ids of incidents merged into it."""
         self.incidents = [i for i in self.incidents if now - i.last_seen <= window_s]
         for incident in self.incidents:  # a redelivered event changes nothing
-            if any(e["event_id"] == event["event_id"] for e in incident.events):
+            if incident.has(event["event_id"]):
                 return incident, []
         scored = [
             (score, i)
@@ -268,11 +309,10 @@ class Block:
         target = scored[0][1]
         merged = []
         for _, other in scored[1:]:  # the event bridges them: one incident now
-            target.events.extend(other.events)
-            target.first_seen = min(target.first_seen, other.first_seen)
+            target.absorb_incident(other)
             self.incidents.remove(other)
             merged.append(other.incident_id)
-        target.events.append(event)
+        target.absorb(event)
         target.last_seen = now
         return target, merged
 

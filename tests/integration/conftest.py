@@ -90,42 +90,65 @@ class Stack:
         timeout_s: float = 90.0,
     ) -> dict[str, list[Any]]:
         """Read topics from the beginning until `until(seen)` holds; values parsed as JSON."""
-        names = {self.topics.name(t): t for t in topics}
-        consumer = KafkaConsumer(
-            *names,
-            bootstrap_servers=self.broker.bootstrap,
-            group_id=None,
-            auto_offset_reset="earliest",
-            consumer_timeout_ms=1000,
-            fetch_max_bytes=64 * 1024 * 1024,
-            max_partition_fetch_bytes=16 * 1024 * 1024,
-        )
-        seen: dict[str, list[Any]] = {t: [] for t in names.values()}
-        deadline = time.monotonic() + timeout_s
+        reader = self.reader(topics)
         try:
-            while time.monotonic() < deadline and not until(seen):
-                for record in consumer:
-                    value = orjson.loads(record.value) if record.value is not None else None
-                    seen[names[record.topic]].append(
-                        (record.key, value, dict(record.headers or []))
-                    )
-                    if until(seen):
-                        break
-            return seen
+            return reader.read(until, timeout_s)
         finally:
-            consumer.close()
+            reader.close()
+
+    def reader(self, topics: Iterable[str]) -> Reader:
+        return Reader(self.broker.bootstrap, {self.topics.name(t): t for t in topics})
 
     def close(self) -> None:
         for worker in self.workers:
             worker.stop()
 
 
+class Reader:
+    """Reads topics from the beginning and keeps what it has seen across calls."""
+
+    def __init__(self, bootstrap: str, names: dict[str, str]) -> None:
+        self.names = names
+        self.consumer = KafkaConsumer(
+            *names,
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+            consumer_timeout_ms=1000,
+            fetch_max_bytes=64 * 1024 * 1024,
+            max_partition_fetch_bytes=16 * 1024 * 1024,
+        )
+        self.seen: dict[str, list[Any]] = {t: [] for t in names.values()}
+
+    def read(
+        self, until: Callable[[dict[str, list[Any]]], bool], timeout_s: float = 90.0
+    ) -> dict[str, list[Any]]:
+        """Read on until `until(seen)` holds or the time is up; return everything seen."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and not until(self.seen):
+            try:
+                for record in self.consumer:
+                    value = orjson.loads(record.value) if record.value is not None else None
+                    self.seen[self.names[record.topic]].append(
+                        (record.key, value, dict(record.headers or []))
+                    )
+                    if until(self.seen) or time.monotonic() > deadline:
+                        break
+            except Exception:  # the broker is restarting (fault tests): read on
+                time.sleep(0.5)
+        return self.seen
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
 @pytest.fixture
 def stack(broker: LocalBroker, tmp_path: Path) -> Iterator[Callable[..., Stack]]:
     made: list[Stack] = []
 
-    def make(**env: str) -> Stack:
-        s = Stack(broker, tmp_path, **env)
+    def make(on: LocalBroker | None = None, **env: str) -> Stack:
+        """A stack on the session broker, or on another one (`on`, for fault tests)."""
+        s = Stack(on or broker, tmp_path, **env)
         made.append(s)
         return s
 

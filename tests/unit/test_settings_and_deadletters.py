@@ -65,3 +65,41 @@ def test_deadletters_guard_sends_original_bytes_with_context() -> None:
     second = orjson.loads(sent[1][1])
     assert second["reason"] == "unexpected_error" and second["error_class"] == "builtins.KeyError"
     assert counted == [("decode", "invalid_utf8"), ("analyze", "unexpected_error")]
+
+
+def test_an_oversized_original_is_kept_up_to_the_limit_with_its_digest() -> None:
+    import hashlib
+
+    sent: list[bytes] = []
+
+    async def send(key, value, headers):
+        sent.append(value)
+
+    letters = DeadLetters(send, lambda *_: None, max_original_bytes=10)
+
+    async def too_large(message):
+        raise Rejected("too_large", "25 bytes > 10")
+
+    original = b"x" * 25
+    asyncio.run(letters.guard(Message(b"k", original), "analyze", too_large))
+    letter = orjson.loads(sent[0])
+    assert base64.b64decode(letter["original"]) == original[:10]
+    assert letter["original_truncated"] is True and letter["original_size"] == 25
+    assert letter["original_sha256"] == hashlib.sha256(original).hexdigest()
+
+
+def test_a_dead_letter_the_broker_refuses_once_is_retried() -> None:
+    attempts: list[int] = []
+
+    async def send(key, value, headers):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ConnectionError("broker restarting")
+
+    letters = DeadLetters(send, lambda *_: None, retries=(0.01,))
+
+    async def fails(message):
+        raise Rejected("empty_text", "nothing")
+
+    assert asyncio.run(letters.guard(Message(b"k", b" "), "analyze", fails)) is False
+    assert len(attempts) == 2
