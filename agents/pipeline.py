@@ -111,7 +111,7 @@ class Embedded:
             ts = ingest_seconds(raw.fetched_at, float(position))
             sig = signature(result.text)
             if sig is not None:
-                decision = index.check(Entry(raw.id, ts, sig.values, sig.size), sig.bands())
+                decision = index.check(Entry(raw.id, ts, sig.array, sig.size), sig.bands())
                 if decision.duplicate_of is not None:
                     result.duplicate_of = decision.duplicate_of.id
                     originals[raw.id] = (decision.duplicate_of.ts, decision.duplicate_of.id)

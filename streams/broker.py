@@ -314,8 +314,7 @@ class LocalBroker:
             lib,
             "kafka.tools.StorageTool",
             "format",
-            "-t",
-            _cluster_id(),
+            f"--cluster-id={_cluster_id()}",  # an id may begin with "-"
             "-c",
             str(config),
             "--ignore-formatted",

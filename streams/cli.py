@@ -261,8 +261,6 @@ def _render(record: Any, meta: bool) -> bytes:
 )
 def worker(broker: str | None, web_port: int | None) -> None:
     """Run a Faust worker: consume articles.raw, produce results, events and dead letters."""
-    import faust
-
     from .app import build_runtime
     from .topics import ensure_topics
 
@@ -274,8 +272,19 @@ def worker(broker: str | None, web_port: int | None) -> None:
     ensure_topics(settings)
     runtime = build_runtime(settings)
     runtime.analyzer.warm()
+    _run_worker(runtime.app, settings)
+
+
+def _run_worker(app: Any, settings: Settings) -> None:
+    """Run a Faust worker in the foreground until SIGTERM/SIGINT."""
+    import faust
+
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    faust.Worker(runtime.app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+    # At WARNING and above, Faust's terminal spinner sets the root logger to DEBUG so that
+    # every log record turns it: then every library builds its DEBUG records for nothing.
+    worker.spinner = None
+    worker.execute_from_commandline()
 
 
 @main.command()
@@ -454,15 +463,11 @@ def bench_stream(pages: int, broker: str | None, out: Path | None) -> None:
 @bench.command("passthrough-worker", hidden=True)
 def passthrough_worker() -> None:
     """The benchmark's baseline worker: copies articles.raw to bench.passthrough."""
-    import faust
-
     from .bench import passthrough_app
 
     settings = _settings()
     logging.basicConfig(level=settings.log_level.upper())
-    app = passthrough_app(settings)
-    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    _run_worker(passthrough_app(settings), settings)
 
 
 @main.command("settings")

@@ -50,7 +50,7 @@ def register(rt: Runtime) -> Any:
                 "id": raw.id,
                 "token": token,
                 "ts": ts,
-                "sig": sig.values,
+                "sig": sig.pack(),
                 "size": sig.size,
                 "bands": bands,
             }

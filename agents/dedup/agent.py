@@ -25,6 +25,7 @@ from streams.app import Runtime
 from streams.records import DuplicateNotice, dumps
 
 from .index import Entry, Match, MemoryIndex, decide
+from .minhash import unpack
 
 DAY = 86400.0
 EXPIRE_EVERY_S = 3600.0  # stream time between two expiries of a partition's index
@@ -59,7 +60,8 @@ def register(rt: Runtime) -> tuple[Any, Any]:
             prefix = f"{part}:"
             for key, stored in list(signatures.items()):
                 if key.startswith(prefix) and stored:
-                    entry = Entry(key[len(prefix) :], stored["ts"], tuple(stored["v"]), stored["n"])
+                    article_id = key[len(prefix) :]
+                    entry = Entry(article_id, stored["ts"], unpack(stored["v"]), stored["n"])
                     index.add(entry, stored["b"])
             indexes[part] = index
         return index
@@ -74,7 +76,7 @@ def register(rt: Runtime) -> tuple[Any, Any]:
 
     async def look_up(message: Any) -> None:
         request = orjson.loads(message.value)
-        entry = Entry(request["id"], request["ts"], tuple(request["sig"]), request["size"])
+        entry = Entry(request["id"], request["ts"], unpack(request["sig"]), request["size"])
         part = message.partition
         matches: list[Match] = []
         try:
@@ -82,7 +84,7 @@ def register(rt: Runtime) -> tuple[Any, Any]:
                 index = index_for(part)
                 matches = index.look_up(entry, request["bands"])
                 signatures[f"{part}:{entry.id}"] = {
-                    "v": list(entry.values),
+                    "v": request["sig"],
                     "n": entry.size,
                     "ts": entry.ts,
                     "b": request["bands"],

@@ -21,30 +21,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .minhash import NUM_PERM, Signature, near_copy_score
+from .minhash import NUM_PERM, near_copy_score
 
 BUCKET_LIMIT = 50  # entries kept per band bucket: stock phrases make some buckets popular
 Key = tuple[float, str]  # (ingest time in seconds, article id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Entry:
     id: str
     ts: float
-    values: tuple[int, ...]
+    array: np.ndarray = field(repr=False)  # the signature's values (uint32)
     size: int
-    array: np.ndarray = field(init=False, repr=False, compare=False)  # values, for numpy
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "array", np.asarray(self.values, dtype=np.uint64))
 
     @property
     def key(self) -> Key:
         return (self.ts, self.id)
-
-    @property
-    def signature(self) -> Signature:
-        return Signature(self.values, self.size)
 
 
 @dataclass(slots=True)

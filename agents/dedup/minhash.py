@@ -7,10 +7,15 @@ is equal. ROWS = 2 makes candidates of pairs with Jaccard as low as ~0.3,
 because a syndicated copy with a different tail or a truncated body is a near-
 copy by *containment* (001 is all inside 000: Jaccard 0.47, containment 1.0),
 which Jaccard alone would miss. Candidates are then checked on the signatures.
+
+Minimum hashes are folded to 32 bits once computed: two different minima agree by
+chance once in 2**32 slots, and a signature travels and stays in memory as 512
+bytes (`pack`) instead of a list of 128 big integers.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 from dataclasses import dataclass
@@ -34,16 +39,27 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    values: tuple[int, ...]  # NUM_PERM minimum hashes
+    values: tuple[int, ...]  # NUM_PERM minimum hashes, 32-bit
     size: int  # number of distinct shingles
+
+    @property
+    def array(self) -> np.ndarray:
+        return np.asarray(self.values, dtype=np.uint32)
 
     def bands(self) -> list[str]:
         """Band keys: the band's position and its rows, so equal keys mean an equal band."""
-        v = self.values
-        return [
-            f"{b}:{zlib.crc32(repr(v[b * ROWS : (b + 1) * ROWS]).encode()):08x}"
-            for b in range(BANDS)
-        ]
+        raw = self.array.astype("<u4").tobytes()
+        width = 4 * ROWS
+        return [f"{b}:{zlib.crc32(raw[b * width : (b + 1) * width]):08x}" for b in range(BANDS)]
+
+    def pack(self) -> str:
+        """The values as base64 of little-endian uint32: what travels and what tables keep."""
+        return base64.b64encode(self.array.astype("<u4").tobytes()).decode("ascii")
+
+
+def unpack(packed: str) -> np.ndarray:
+    """Signature values from `Signature.pack`, as a uint32 array."""
+    return np.frombuffer(base64.b64decode(packed), dtype="<u4").astype(np.uint32)
 
 
 def signature(text: str) -> Signature | None:
@@ -61,7 +77,8 @@ def signature(text: str) -> Signature | None:
     # that a*x + b stays below 2**64
     x = (shingles ^ (shingles >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
     hashed = (_A[:, None] * x[None, :] + _B[:, None]) % _PRIME
-    return Signature(tuple(int(v) for v in hashed.min(axis=1)), len(shingles))
+    folded = hashed.min(axis=1) & np.uint64(0xFFFFFFFF)
+    return Signature(tuple(int(v) for v in folded), len(shingles))
 
 
 def similarity(a: Signature, b: Signature) -> tuple[float, float]:

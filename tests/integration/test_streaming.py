@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import urllib.request
 from pathlib import Path
 
@@ -104,7 +105,13 @@ def test_bad_input_becomes_dead_letters_and_the_worker_carries_on(stack) -> None
     assert set(letters) == set(BAD) | {"too_large"}
     for reason, (letter, headers) in letters.items():
         original = too_large if reason == "too_large" else BAD[reason]
-        assert base64.b64decode(letter["original"]) == original  # nothing is lost
+        kept = base64.b64decode(letter["original"])
+        if reason == "too_large":  # its first 20,000 bytes, and how to find the rest
+            assert letter["original_truncated"] and kept == original[:20_000]
+            assert letter["original_size"] == len(original)
+            assert letter["original_sha256"] == hashlib.sha256(original).hexdigest()
+        else:
+            assert kept == original and not letter["original_truncated"]  # nothing is lost
         assert letter["topic"] == s.topics.raw and letter["offset"] >= 0
         assert letter["error"] and letter["error_class"].endswith("Rejected")
         assert headers["__connect.errors.topic"] == s.topics.raw.encode()

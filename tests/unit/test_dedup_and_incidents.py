@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import numpy as np
 import orjson
 import pytest
 
@@ -74,7 +75,7 @@ def sig(text: str) -> Signature:
 
 def entry(article_id: str, ts: float, text: str) -> tuple[Entry, list[str]]:
     s = sig(text)
-    return Entry(article_id, ts, s.values, s.size), s.bands()
+    return Entry(article_id, ts, s.array, s.size), s.bands()
 
 
 def event(event_id: str, article: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -233,7 +234,7 @@ def test_index_copies_further_apart_than_the_window_are_not_copies(seeds) -> Non
 
 
 def test_index_bucket_add_drops_old_pairs_and_stays_bounded() -> None:
-    new = Entry("new", 1000.0, (1,), 1)
+    new = Entry("new", 1000.0, np.ones(1, dtype=np.uint32), 1)
     bucket = [["ancient", 0.0], ["new", 990.0], ["kept", 950.0]]
     assert add(bucket, new, window_s=100.0) == [["kept", 950.0], ["new", 1000.0]]
     full = [[f"id{i:03d}", float(i)] for i in range(BUCKET_LIMIT)]
