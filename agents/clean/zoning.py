@@ -101,6 +101,7 @@ _LATIN_RUNS = re.compile("[A-Za-z]+")
 DATELINE_MAX_WORDS = 6  # "سبت, 17/08/2024 - 16:11": a date and little else
 _FURNITURE = _phrase_set(FURNITURE)
 _LINKS = _phrase_set(LINKS)
+_TAIL_OPENERS = _RELATED | _LINKS
 
 
 @dataclass(slots=True)
@@ -118,6 +119,7 @@ class Segment:
     )
     related_header: bool = False
     timed: bool = False
+    punctuated: bool = False  # holds sentence punctuation (a comma, or a stop before more text)
 
 
 @dataclass(slots=True)
@@ -275,7 +277,7 @@ def _features(seg: Segment, hits: _PageHits) -> None:
         seg.headline, seg.zone = True, "ticker"  # a piece of a glued ticker line
         return
     seg.timed = text[:1].isdigit() and bool(_TIME_PREFIX.match(text))
-    punctuated = hits.inside(hits.punct, seg)
+    seg.punctuated = punctuated = hits.inside(hits.punct, seg)
     has_arabic = _ARABIC.search(text) is not None
     latin = arabic = 0
     if _LATIN.search(text):  # rare: count both to tell Arabic text from a Latin label
@@ -436,19 +438,8 @@ def zone_page(page: str) -> Zoned:
             first -= 1
         _mark_tickers(segments, 0, first)
         _mark_tickers(segments, last + 1, tail)
-        # A short closing sentence right after the last paragraph still belongs to it.
-        while (
-            last + 1 < tail
-            and segments[last + 1].zone is None
-            and _FINAL_PUNCT.search(segments[last + 1].text)
-            and (
-                segments[last + 1].words >= 5
-                or (
-                    segments[last + 1].words >= 2
-                    and segments[last + 1].line == segments[last].line + 1
-                )
-            )
-        ):
+        # A closing sentence right after the last paragraph still belongs to it.
+        while last + 1 < tail and _closes_body(segments, last, tail):
             last += 1
 
     title: str | None = None
@@ -493,6 +484,35 @@ def zone_page(page: str) -> Zoned:
     return Zoned(title=title, body=body, removed=removed, tweets=tweets)
 
 
+def _closes_body(segments: list[Segment], last: int, tail: int) -> bool:
+    """Whether the unzoned segment after `last` ends the article rather than starts the tail.
+
+    Scraped and paywalled articles often end on a sentence cut off mid-way, with no
+    full stop: such a line is kept when it reads as a sentence, not a headline.
+    """
+    seg, prev = segments[last + 1], segments[last]
+    if seg.zone is not None or seg.words < 2:
+        return False
+    adjacent = seg.line == prev.line + 1  # no blank line between it and the paragraph
+    if _FINAL_PUNCT.search(seg.text):  # a finished sentence
+        return seg.words >= 5 or adjacent
+    if adjacent and seg.punctuated and seg.words >= 5:
+        return True  # a comma inside, glued to the paragraph: its sentence goes on
+    if seg.words < PROSE_MIN_WORDS or seg.line > prev.line + 2 or not seg.headline:
+        return False
+    text = seg.text
+    if "/" in text or _LATIN.search(text):
+        return False  # a caption with its credit ("... - name / twitter"), not a sentence
+    if _starts_with_phrase(_key(" ".join(text.split()[:6])), _TAIL_OPENERS, 6):
+        return False  # "read more: <headline>", a link to another article
+    # A paragraph-length line with no stop: the last sentence, unless it opens a list
+    # of headlines (related news come several together, each as long as a title).
+    after = segments[last + 2] if last + 2 < tail else None
+    return after is None or not (
+        after.zone is None and after.headline and after.words >= TITLE_MIN_WORDS
+    )
+
+
 def _title_index(segments: list[Segment], first: int) -> int | None:
     """The title: the first headline line of the nearest block of lines above the body.
 
@@ -517,9 +537,31 @@ def _title_index(segments: list[Segment], first: int) -> int | None:
                 and seg.pieces == 1
                 and seg.words >= TITLE_MIN_WORDS
             ):
+                if start == end and seg.words >= PROSE_MIN_WORDS and blocks + 1 < TITLE_BLOCKS:
+                    above = _lone_title_above(segments, start)
+                    if above is not None and segments[above].words < seg.words:
+                        return above  # seg is the standfirst under it: it stays in the body
                 return k
         end, blocks = start - 1, blocks + 1
     return None
+
+
+def _lone_title_above(segments: list[Segment], i: int) -> int | None:
+    """The line standing alone in the block above segment i, if it reads as a title."""
+    k = i - 1
+    if k < 0 or (k > 0 and segments[k - 1].line >= segments[k].line - 1):
+        return None  # nothing above, or not a one-line block
+    seg = segments[k]
+    ok = (
+        seg.zone is None
+        and seg.headline
+        and not seg.timed
+        and seg.pieces == 1
+        and seg.words >= TITLE_MIN_WORDS
+        and not seg.text.endswith(":")
+        and _LATIN.search(seg.text) is None
+    )
+    return k if ok else None
 
 
 def _adjacent_to_body(segments: list[Segment], i: int, first: int) -> bool:

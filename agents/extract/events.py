@@ -59,6 +59,8 @@ _NEW_INCIDENT = re.compile(
     r"في\s(?:موضوع\sذي\sصله|سياق\sاخر|حادث\sاخر|حادث\sمنفصل|عمليه\sاخرى|عمليه\sمنفصله"
     r"|تطور\sاخر|قضيه\sاخرى)"
 )
+# "This case is linked to the arrest of ...": the sentence's places are another operation's.
+_LINKED = re.compile(r"(?:مرتبط|مرتبطه|صله|علاقه)\sب(?:توقيف|اعتقال|تفكيك|ايقاف)")
 _RECENT = re.compile(r"قبل\sذلك\sب(?:يوم|يومين|ايام|ساعات|ساعه)|في\sاليوم\sنفسه|بالتزامن")
 # Cues that make a sentence history whatever its dates (the weak ones need a date too).
 _STRONG_PAST = frozenset(
@@ -95,13 +97,42 @@ _BRANCHES = {"AL_QAEDA": ("JNIM", "AQIM"), "ISIS": ("ISGS", "ISWAP")}
 _GENERIC = tuple(normalize(w) + " " for w in ("جهة", "إقليم", "عمالة", "ولاية", "منطقة", "ميناء"))
 _VAST = frozenset(" ".join(normalize(r).split()) for r in VAST_REGIONS)
 _LOCATIVE = frozenset(normalize(w) for w in LOCATIVE_WORDS)
+_QUOTES = "\"'“”«»()[]"
+DASHES = ("-", "–", "—", ":", "|")
 _ARMY = re.compile("|".join(re.escape(normalize(w)) for w in ARMY_WORDS))
 
 # Places no gazetteer has (villages, hamlets, quarters) are still named after a cue word:
-# "بمنطقة هنشير التلة", "دوار ولاد رحو", "ببلدة ساغوندو". One or two words are taken.
+# "بمنطقة هنشير التلة", "دوار ولاد رحو", "ببلدة ساغوندو", or after "located in" ("الواقع
+# ببني X"). One or two words are taken; the second is only looked at (not consumed), so a
+# cue right after the first name starts its own match ("ببلدة X إقليم Y").
+_LOCALITY_CUES = tuple(
+    normalize(w)
+    for w in (
+        "منطقة",
+        "منطقتي",
+        "بلدة",
+        "قرية",
+        "دوار",
+        "دائرة",
+        "إقليم",
+        "عمالة",
+        "محافظة",
+        "ولاية",
+        "مدينة",
+        "مقاطعة",
+        "بلدية",
+        "مخيم",
+    )
+)
+_LOCATED = tuple(normalize(w) for w in ("الواقع", "الواقعة", "الكائن", "الكائنة"))
+_NAME = r"[^\W\d_]{3,}"
 _LOCALITY = re.compile(
-    r"(?<!\w)(?:و|ف)?(?:ب|ل)?(?:منطقه|منطقتي|بلده|قريه|دوار|دائره|اقليم|عماله|محافظه|ولايه"
-    r"|مدينه|مقاطعه|بلديه|مخيم)\s\(?\s?(?P<a>[^\W\d_]{3,})(?:\s(?P<b>[^\W\d_]{3,}))?"
+    rf"(?<!\w)(?:(?:و|ف)?(?:ب|ل)?(?:{'|'.join(_LOCALITY_CUES)})\s|(?:{'|'.join(_LOCATED)})\s(?:في\s|ب))"
+    rf"\(?\s?(?P<a>{_NAME})(?=(?:\s(?P<b>{_NAME}))?)"
+)
+# "في X قرب Y": an unknown name placed by a known neighbour ("في قرية... قرب تيلابيري").
+_NEAR = re.compile(
+    rf"(?<!\w)في\s(?P<a>{_NAME})(?:\s(?P<b>{_NAME}))?\s(?:قرب|بالقرب\sمن|بضواحي|ضواحي)\s"
 )
 _NOT_NAMES = frozenset(
     normalize(w)
@@ -395,7 +426,11 @@ class EventExtractor:
         if not title:
             return []
         doc = Normalized(title)
-        return [(m, doc, "title") for m in self.gazetteer.find(doc.text)]
+        found = [(m, doc, "title") for m in self.gazetteer.find(doc.text)]
+        if found and _dateline(doc.text, found[0][0].start, found[0][0].end):
+            if not self._kinds(title):
+                return []  # a byline kept as the title: where the reporter is
+        return found
 
     # ---------------------------------------------------------------- assembly
 
@@ -507,7 +542,8 @@ class EventExtractor:
     ) -> tuple[list[Place], list[str]]:
         mentions: list[tuple[Match[Candidates], Normalized, str]] = list(title)
         for s in scope:
-            mentions.extend((m, doc, "text") for m in s.hits["place"])
+            if s.hits["place"] and not _LINKED.search(doc.text, s.start, s.end):
+                mentions.extend((m, doc, "text") for m in s.hits["place"])
         for tweet_index, tweet in tweets:
             source = f"removed:tweet:{tweet_index}"
             mentions.extend((m, tweet, source) for m in self.gazetteer.find(tweet.text))
@@ -526,6 +562,8 @@ class EventExtractor:
             previous_end, previous_locative = match.end, locative or place.kind != "country"
             if place.kind == "country" and not locative:
                 continue  # a country as actor ("أعلن المغرب") is not where it happened
+            if _not_the_scene(source_doc.text, match.start, place.kind == "country"):
+                continue
             if place.key in seen:
                 continue
             seen.add(place.key)
@@ -563,33 +601,57 @@ class EventExtractor:
         known = [(m.start, m.end) for s in scope for m in s.hits["place"]]
         forms = self.gazetteer.forms
 
-        def known_prefix(name: str) -> bool:
-            return any(name[:cut] in forms for cut in range(len(name) - 1, 2, -1))
+        def known_prefix(name: str) -> int:
+            """Length of a known name the word starts with, a typo or the next word glued
+            on ("وجدةت", "سبتةالمحتلة"); 0 if none."""
+            cuts = range(len(name) - 1, 2, -1)
+            return next((c for c in cuts if name[:c] in forms and " " not in name[c:]), 0)
 
-        found: list[tuple[Place, Evidence]] = []
-        for s in scope:
+        known_starts = {a for a, _ in known}
+
+        def candidates(s: Sentence) -> list[tuple[int, int]]:
+            spans: list[tuple[int, int]] = []
             for m in _LOCALITY.finditer(doc.text, s.start, s.end):
                 first, second = m.group("a"), m.group("b")
                 if first in _NAME_HEADS and _name_word(second):
-                    spans = [(m.start("a"), m.end("b"))]  # "دائرة بني عقيل"
+                    spans.append((m.start("a"), m.end("b")))  # "دائرة بني عقيل"
                 elif not _name_word(first):
                     continue
                 elif m.group().split()[0].endswith("تي") and _name_word(second):
-                    spans = [m.span("a"), m.span("b")]  # "منطقتي X Y": two places
+                    spans += [m.span("a"), m.span("b")]  # "منطقتي X Y": two places
                 elif _name_word(second):
-                    spans = [(m.start("a"), m.end("b"))]
+                    spans.append((m.start("a"), m.end("b")))
                 else:
-                    spans = [m.span("a")]
-                for start, end in spans:
-                    if any(a < end and start < b for a, b in known):
-                        continue  # the gazetteer has it
-                    if known_prefix(doc.text[start:end]):
-                        continue  # a known name with a typo glued on ("وجدةت")
-                    a, b = doc.span(start, end)
-                    surface = doc.original[a:b]
-                    if surface in surfaces:
-                        continue
-                    surfaces.append(surface)
+                    spans.append(m.span("a"))
+            near = doc.text.find("قرب", s.start, s.end) >= 0
+            near = near or doc.text.find("ضواحي", s.start, s.end) >= 0
+            for m in _NEAR.finditer(doc.text, s.start, s.end) if near else ():
+                if m.end() not in known_starts or not _name_word(m.group("a")):
+                    continue  # the neighbour must be a known place
+                if m.group("b") is None:
+                    spans.append(m.span("a"))
+                elif _name_word(m.group("b")):
+                    spans.append((m.start("a"), m.end("b")))
+            return spans
+
+        found: list[tuple[Place, Evidence]] = []
+        for s in scope:
+            for start, end in candidates(s):
+                if any(a < end and start < b for a, b in known):
+                    continue  # the gazetteer has it
+                cut = known_prefix(doc.text[start:end])
+                if cut:  # the gazetteer's place, without what is glued on
+                    end = start + cut
+                    known_place = resolve(forms[doc.text[start:end]], set(), self.home)
+                a, b = doc.span(start, end)
+                surface = doc.original[a:b]
+                if surface in surfaces:
+                    continue
+                surfaces.append(surface)
+                if cut:
+                    country = COUNTRY_OF_RECORD.get(known_place.country, known_place.country)
+                    place = _place(known_place, surface, country)
+                else:
                     place = Place(
                         name=surface,
                         surface=surface,
@@ -599,7 +661,7 @@ class EventExtractor:
                         geonameid=None,
                         precision="locality",
                     )
-                    found.append((place, Evidence("places", a, b, surface)))
+                found.append((place, Evidence("places", a, b, surface)))
         return found
 
     @staticmethod
@@ -697,6 +759,86 @@ def _locative(text: str, start: int) -> bool:
         return True  # a dateline: "المغرب.. تفكيك خلية" names where it happened
     before = text[max(0, word_start - 24) : word_start].split()
     return bool(before) and before[-1] in _LOCATIVE
+
+
+# Words right before a place that make it something other than where the incident was:
+# a hospital the wounded were taken to ("مستشفى X"), an earlier attack known by its city
+# ("بعد تفجيرات X"), where a group is banned ("المحظورة في X").
+_ELSEWHERE = frozenset(
+    normalize(w)
+    for w in (
+        "مستشفى",
+        "مستشفيات",
+        "مستوصف",
+        "تفجيرات",
+        "هجمات",
+        "اعتداءات",
+        "أحداث",
+        "المحظور",
+        "المحظورة",
+    )
+)
+# A country after these (same clause, a few words back) is a plot's target, not where the
+# plotters were caught or acted: "كانوا يخططون لتنفيذ عمليات إرهابية في المغرب".
+_PLOT = frozenset(
+    normalize(w)
+    for w in (
+        "تخطط",
+        "يخطط",
+        "يخططون",
+        "تخطيط",
+        "مخطط",
+        "مخططات",
+        "لمخططات",
+        "الإعداد",
+        "للإعداد",
+        "يعتزم",
+        "تعتزم",
+        "يعتزمون",
+        "نية",
+        "نيته",
+        "نيتها",
+        "نيتهم",
+        "لتنفيذ",
+    )
+)
+_CLAUSE_END = ".،,؛:!؟?"
+
+
+def _not_the_scene(text: str, start: int, country: bool) -> bool:
+    """Is the place at `start` named for something else than the incident's scene?"""
+    word_start = start
+    while word_start > 0 and text[word_start - 1].isalnum():
+        word_start -= 1
+    before = text[max(0, word_start - 60) : word_start]
+    words = before[before.rfind("\n") + 1 :].split()
+    if not words:
+        return False
+    previous = words[-1].strip(_QUOTES)
+    if previous in _ELSEWHERE or (previous[:1] in "وب" and previous[1:] in _ELSEWHERE):
+        return True
+    if not country:
+        return False
+    for word in reversed(words[-5:]):
+        if any(c in word for c in _CLAUSE_END):
+            return False  # the clause ends here
+        word = word.strip(_QUOTES)
+        if word in _PLOT or word[1:] in _PLOT:
+            return True
+    return False
+
+
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+
+
+def _dateline(title: str, start: int, end: int) -> bool:
+    """Is this title a dateline or byline ("الرباط - فلان", "فاس: فلان", a time stamp)
+    rather than a headline? (A headline with an incident word is never one.)"""
+    if _CLOCK.search(title):
+        return True
+    if title[:start].strip(_QUOTES + " ") or not title[end:].lstrip().startswith(DASHES):
+        return False
+    return len(title[end:].split()) <= 5
 
 
 def _word_end(text: str, start: int) -> int:

@@ -133,3 +133,64 @@ def test_extract_branch_replaces_parent_organisation(analyzer) -> None:
     text = "تبنت جماعة نصرة الإسلام والمسلمين التابعة لتنظيم القاعدة هجوما أسفر عن مقتل 12 جنديا في بوركينا فاسو."
     (event,) = run(analyzer, text).events
     assert event.organizations == ["JNIM"] and event.killed == 12
+
+
+def test_extract_places_not_the_scene(analyzer) -> None:
+    text = (
+        "أوقفت عناصر الشرطة بمدينة وجدة ثلاثة أشخاص كانوا يخططون لتنفيذ عمليات تخريبية في"
+        " المغرب، بعد أشهر من تفجيرات مدريد، ونقل أحد الجرحى إلى مستشفى بركان."
+    )
+    (event,) = run(analyzer, text).events
+    # the plot's target country, an earlier attack known by its city, the hospital: no
+    assert [p.surface for p in event.places] == ["وجدة"]
+
+
+def test_extract_linked_case_gives_no_place(analyzer) -> None:
+    text = (
+        "اعتقلت السلطات الفرنسية في مدينة ليون شابا يشتبه في انتمائه إلى تنظيم داعش.\n"
+        "وترتبط هذه القضية بتوقيف متطرف آخر بمدينة الناظور قبل أيام، إذ كانت القضية مرتبطة"
+        " بتوقيف عنصرين في مدينة بركان."
+    )
+    (event,) = run(analyzer, text).events
+    assert [p.surface for p in event.places] == ["ليون"]
+
+
+def test_extract_localities_after_cues_and_near_a_known_place(analyzer) -> None:
+    text = (
+        "حجزت عناصر الدرك الملكي طنا من مخدر الشيرا داخل مستودع الواقع ببني زرول، ببلدة"
+        " تازغدرة إقليم الحوجيرة، وقتل مسلحون جنديين في كاكاري دوغو قرب تيلابيري."
+    )
+    (event,) = run(analyzer, text).events
+    surfaces = [p.surface for p in event.places]
+    # a cue right after a village starts the next name; دائرة folds to دايرة and still cues
+    assert {"بني زرول", "تازغدرة", "الحوجيرة", "كاكاري دوغو", "تيلابيري"} <= set(surfaces)
+    text = "أوقفت الشرطة مروجا للمخدرات بدوار أولاد عمرو دائرة سيدي بلعيد."
+    (event,) = run(analyzer, text).events
+    assert [p.surface for p in event.places] == ["أولاد عمرو", "سيدي بلعيد"]
+
+
+def test_extract_known_place_glued_to_next_word(analyzer) -> None:
+    text = "فككت الشرطة الإسبانية خلية إرهابية ينشط أعضاؤها في مدينة مليليةالمحتلة."
+    (event,) = run(analyzer, text).events
+    (place,) = event.places
+    assert place.surface == "مليلية" and place.name == "Melilla" and place.country == "ES"
+
+
+def test_extract_dateline_title_is_not_a_place() -> None:
+    from agents.extract.events import EventExtractor
+    from streams.records import CleanArticle
+
+    extractor = EventExtractor()
+    body = "فككت عناصر المكتب المركزي للأبحاث القضائية خلية إرهابية بمدينة الرشيدية."
+    for title in ("الرباط - محمد العلمي", "أكادير: سعيد البقالي", "من الرباط الأحد 3 مارس 10:15"):
+        (event,), _ = extractor.extract(CleanArticle("t", title, body), None)
+        assert [p.surface for p in event.places] == ["الرشيدية"], title
+    headline = "طنجة: توقيف شخصين للاشتباه في ارتباطهما بخلية إرهابية"
+    (event,), _ = extractor.extract(CleanArticle("t", headline, body), None)
+    assert [p.surface for p in event.places] == ["طنجة", "الرشيدية"]
+
+
+def test_extract_spanish_spellings_of_valencia_and_sagunto(analyzer) -> None:
+    text = "أوقفت الشرطة الإسبانية مغربيا ببلدة ساغونتو في فالينسيا للاشتباه في صلته بتنظيم داعش."
+    (event,) = run(analyzer, text).events
+    assert [p.name for p in event.places] == ["Sagunto", "Valencia"]

@@ -115,3 +115,61 @@ def test_clean_html_input_goes_through_the_same_zoning() -> None:
     article = clean(RawArticle(id="h1", html=html))
     assert body in article.text
     assert "جميع الحقوق محفوظة" not in article.text
+
+
+PARAGRAPH = (
+    "أوقفت عناصر الشرطة بمدينة أكادير، ليلة أمس، ثلاثة أشخاص يشتبه في تورطهم في سرقة "
+    "محلات تجارية بالمدينة، وحجزت بحوزتهم أدوات تستعمل في الكسر ومبالغ مالية."
+)
+PARAGRAPH_2 = (
+    "وأفاد مصدر أمني أن الموقوفين وضعوا تحت تدبير الحراسة النظرية، بينما تتواصل الأبحاث "
+    "لتحديد باقي المتورطين المحتملين في هذه السرقات."
+)
+CHROME_TAIL = "شارك الخبر\n\nاترك تعليقاً"
+
+
+def test_zoning_cut_off_last_sentence_glued_to_paragraph_is_kept() -> None:
+    # the scrape ends mid-sentence: a comma inside, no full stop, no blank line above it
+    cut = "وفي ختام عملية التفتيش، تم تحرير"
+    zoned = zone_page(f"{PARAGRAPH}\n{PARAGRAPH_2}\n{cut}\n\n{CHROME_TAIL}")
+    assert zoned.text.splitlines() == [PARAGRAPH, PARAGRAPH_2, cut]
+
+
+def test_zoning_long_unpunctuated_last_sentence_is_kept() -> None:
+    last = "هذه العملية الأمنية تطرح أكثر من سؤال حول ما إذا كانت العصابة تنشط في مدن أخرى"
+    zoned = zone_page(f"{PARAGRAPH}\n\n{PARAGRAPH_2}\n\n{last}\n\n{CHROME_TAIL}")
+    assert zoned.text.splitlines() == [PARAGRAPH, PARAGRAPH_2, last]
+
+
+def test_zoning_long_lines_after_body_that_are_not_sentences_stay_out() -> None:
+    headlines = [  # two long related headlines, one after the other
+        "السلطات المحلية تعلن عن برنامج جديد لتأهيل الأحياء الناقصة التجهيز في ضواحي المدينة",
+        "المنتخب الوطني لكرة القدم يستعد لخوض مباراتين وديتين خلال فترة التوقف الدولي المقبلة",
+    ]
+    read_more = (
+        "اقرأ المزيد السلطات المحلية تعلن عن برنامج جديد لتأهيل الأحياء في ضواحي المدينة الكبرى"
+    )
+    caption = (
+        "عناصر من الشرطة خلال عملية التفتيش التي جرت في أحد أحياء المدينة ليلة أمس - أرشيف / تويتر"
+    )
+    for after in ("\n\n".join(headlines), read_more, caption):
+        zoned = zone_page(f"{PARAGRAPH}\n\n{PARAGRAPH_2}\n\n{after}\n\n{CHROME_TAIL}")
+        assert zoned.text.splitlines() == [PARAGRAPH, PARAGRAPH_2], after
+
+
+def test_zoning_standfirst_in_its_own_block_stays_in_body() -> None:
+    title = "تفكيك عصابة للسرقة بأكادير"
+    standfirst = (
+        "الموقوفون الثلاثة كانوا يستهدفون المحلات التجارية ليلا ويستعملون أدوات للكسر في عملياتهم"
+    )
+    zoned = zone_page(f"مجتمع\n\n{title}\n\n{standfirst}\n\n{PARAGRAPH}\n{PARAGRAPH_2}")
+    assert zoned.title == title
+    assert zoned.text.splitlines() == [standfirst, PARAGRAPH, PARAGRAPH_2]
+
+
+def test_zoning_title_not_replaced_by_a_byline_above_it() -> None:
+    # a one-line block above a long title is a byline or date, not a shorter title
+    title = "الشرطة توقف ثلاثة أشخاص يشتبه في تورطهم في سرقة محلات تجارية بمدينة أكادير ليلة أمس"
+    zoned = zone_page(f"admin منذ ساعتين Last Update :\n\n{title}\n\n{PARAGRAPH}\n{PARAGRAPH_2}")
+    assert zoned.title == title
+    assert zoned.text.splitlines() == [PARAGRAPH, PARAGRAPH_2]
