@@ -209,7 +209,7 @@ def build_runtime(
             topics.name(spec.base),
             key_serializer="raw",
             value_serializer="raw",
-            partitions=settings.partitions,
+            partitions=spec.partitions(settings),
         )
         for spec in SPECS
     }

@@ -23,6 +23,10 @@ class TopicSpec:
     doc: str
     compacted: bool = False
     internal: bool = False  # a repartition hop between Raqib's own agents
+    partitions_setting: str = "partitions"  # the Settings field giving its partition count
+
+    def partitions(self, settings: Settings) -> int:
+        return int(getattr(settings, self.partitions_setting))
 
 
 SPECS: tuple[TopicSpec, ...] = (
@@ -45,7 +49,13 @@ SPECS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec("articles.dlq", "original key", "DeadLetter: original bytes with the reason"),
     TopicSpec(
-        "dedup.bands", "band hash", "MinHash band signatures, repartitioned by band", internal=True
+        "dedup.bands",
+        "band hash",
+        "MinHash band signatures, repartitioned by band",
+        internal=True,
+        # every article visits each of its partitions, so few: a message costs far more
+        # than the look-up it carries (see README, Performance)
+        partitions_setting="dedup_partitions",
     ),
     TopicSpec(
         "dedup.gather", "article id", "analysed article + band answers, by article", internal=True
@@ -112,7 +122,7 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
         wanted = [
             NewTopic(
                 name=topics.name(spec.base),
-                num_partitions=settings.partitions,
+                num_partitions=spec.partitions(settings),
                 replication_factor=settings.replication,
                 topic_configs=topic_configs(spec, settings),
             )

@@ -19,7 +19,7 @@ from streams.records import decode_raw
 
 
 def register(rt: Runtime) -> Any:
-    partitions = rt.settings.partitions
+    partitions = rt.settings.dedup_partitions  # of dedup.bands
 
     async def handle(message: Any) -> None:
         with rt.stage("decode"):

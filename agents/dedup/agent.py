@@ -36,7 +36,9 @@ def register(rt: Runtime) -> tuple[Any, Any]:
     window_days = settings.dedup_window_days
     window_s = window_days * DAY
     expires = (window_days + 1) * DAY
-    signatures = rt.app.Table("dedup-signatures", default=dict, partitions=settings.partitions)
+    signatures = rt.app.Table(  # co-partitioned with dedup.bands
+        "dedup-signatures", default=dict, partitions=settings.dedup_partitions
+    )
     indexes: dict[int, MemoryIndex] = {}  # derived from `signatures`, per partition
     expired_at: dict[int, float] = {}
     pending = rt.app.Table("dedup-pending", default=dict, partitions=settings.partitions)
