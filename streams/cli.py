@@ -32,7 +32,10 @@ broker_option = click.option(
 
 
 def _settings(**overrides: Any) -> Settings:
-    return Settings.from_env(**overrides)
+    try:
+        return Settings.from_env(**overrides)
+    except ValueError as exc:  # a bad RAQIB_* value: say which, no traceback
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -473,7 +476,7 @@ def passthrough_worker() -> None:
 @main.command("settings")
 def show_settings() -> None:
     """Print every setting with its environment variable, default and current value."""
-    current = Settings.from_env().redacted()
+    current = _settings().redacted()
     for env, default, doc in settings_table():
         name = env.removeprefix("RAQIB_").lower()
         click.echo(f"{env:28} default={default!r:22} current={current[name]!r}\n    {doc}")

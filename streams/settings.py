@@ -84,6 +84,16 @@ class Settings:
     ssl_keyfile: str = _setting("RAQIB_SSL_KEYFILE", "", "Client private key (PEM), for mTLS.")
     log_level: str = _setting("RAQIB_LOG_LEVEL", "info", "Log level of the worker.")
 
+    def __post_init__(self) -> None:
+        """Counts and sizes must be positive: a zero would fail on every message, not here."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
+                if f.name != "web_port":  # 0: any free port
+                    raise ValueError(f"{f.metadata['env']}={value!r} must be positive")
+        if not 0.0 < self.dedup_threshold <= 1.0:
+            raise ValueError(f"RAQIB_DEDUP_THRESHOLD={self.dedup_threshold!r} must be in (0, 1]")
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from `env` (default: the process environment), then `overrides`."""

@@ -32,3 +32,9 @@ def test_cli_process_jsonl_reports_bad_lines_and_goes_on(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert [orjson.loads(x)["id"] for x in result.stdout.splitlines()] == ["ok", "also-ok"]
     assert "not_an_article" in result.stderr and f"{path}:2" in result.stderr
+
+
+def test_cli_a_bad_setting_is_one_clear_line() -> None:
+    result = CliRunner().invoke(main, ["settings"], env={"RAQIB_DEDUP_PARTITIONS": "0"})
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: RAQIB_DEDUP_PARTITIONS=0 must be positive"

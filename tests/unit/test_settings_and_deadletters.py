@@ -24,6 +24,20 @@ def test_settings_read_from_env_with_types_and_overrides() -> None:
         Settings.from_env({"RAQIB_PARTITIONS": "many"})
 
 
+@pytest.mark.parametrize(
+    ("env", "value"),
+    [
+        ("RAQIB_DEDUP_PARTITIONS", "0"),
+        ("RAQIB_PARTITIONS", "-1"),
+        ("RAQIB_MAX_MESSAGE_BYTES", "0"),
+        ("RAQIB_DEDUP_THRESHOLD", "1.5"),
+    ],
+)
+def test_settings_out_of_range_are_refused_with_their_variable(env: str, value: str) -> None:
+    with pytest.raises(ValueError, match=env):
+        Settings.from_env({env: value})
+
+
 def test_settings_never_show_the_password() -> None:
     s = Settings.from_env({"RAQIB_SASL_PASSWORD": "s3cret", "RAQIB_SASL_USERNAME": "raqib"})
     assert "s3cret" not in repr(s) and "s3cret" not in str(s.redacted())
