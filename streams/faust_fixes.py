@@ -20,6 +20,7 @@ on every hop) and traced through the topics and the library's source:
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, cast
 
 from faust.tables.recovery import Recovery
@@ -47,8 +48,6 @@ async def _resume_streams(self: Any, generation_id: int = 0) -> None:
 
 async def _on_recovery_completed(self: Any, generation_id: int = 0) -> None:
     """Recovery.on_recovery_completed of faust-streaming 0.15.3, in the same safe order."""
-    import asyncio
-
     self.log.info("Restore complete!")
     await self.app.on_rebalance_complete.send()
     self._set_recovery_ended()

@@ -98,7 +98,7 @@ _GENERIC = tuple(normalize(w) + " " for w in ("جهة", "إقليم", "عمال�
 _VAST = frozenset(" ".join(normalize(r).split()) for r in VAST_REGIONS)
 _LOCATIVE = frozenset(normalize(w) for w in LOCATIVE_WORDS)
 _QUOTES = "\"'“”«»()[]"
-DASHES = ("-", "–", "—", ":", "|")
+_DASHES = ("-", "–", "—", ":", "|")
 _ARMY = re.compile("|".join(re.escape(normalize(w)) for w in ARMY_WORDS))
 
 # Places no gazetteer has (villages, hamlets, quarters) are still named after a cue word:
@@ -836,7 +836,7 @@ def _dateline(title: str, start: int, end: int) -> bool:
     rather than a headline? (A headline with an incident word is never one.)"""
     if _CLOCK.search(title):
         return True
-    if title[:start].strip(_QUOTES + " ") or not title[end:].lstrip().startswith(DASHES):
+    if title[:start].strip(_QUOTES + " ") or not title[end:].lstrip().startswith(_DASHES):
         return False
     return len(title[end:].split()) <= 5
 

@@ -51,10 +51,12 @@ def register(rt: Runtime) -> Any:
             for event, incident_id in zip(result["events"], filed.incident_ids, strict=True):
                 event["incident_id"] = incident_id
             current = {i.incident_id for i in block.incidents}
+            # Sizes are checked before any write: a changelog record the broker refuses
+            # would stop the whole worker, a refused article only goes to the DLQ.
             states = {f"inc:{i.incident_id}": i.state() for i in filed.changed}
-            for name, state in states.items():  # checked before any write: a changelog
-                rt.check_size(orjson.dumps(state), f"incident state {name}")  # record the
-            for name, state in states.items():  # broker refuses would stop the worker
+            for name, state in states.items():
+                rt.check_size(orjson.dumps(state), f"incident state {name}")
+            for name, state in states.items():
                 store[name] = state
             for gone in set(ids) - current:  # merged away, or expired from the window
                 store.pop(f"inc:{gone}", None)
