@@ -50,18 +50,24 @@ SPECS: tuple[TopicSpec, ...] = (
     TopicSpec("articles.dlq", "original key", "DeadLetter: original bytes with the reason"),
     TopicSpec(
         "dedup.bands",
-        "band hash",
-        "MinHash band signatures, repartitioned by band",
+        "none (the partition is the bands' hash)",
+        "a batch's MinHash signatures, each with its bands of this partition",
         internal=True,
-        # every article visits each of its partitions, so few: a message costs far more
-        # than the look-up it carries (see README, Performance)
+        # every batch visits each of its partitions, so few: a message costs far more
+        # than the look-ups it carries (see README, Performance)
         partitions_setting="dedup_partitions",
     ),
     TopicSpec(
-        "dedup.gather", "article id", "analysed article + band answers, by article", internal=True
+        "dedup.gather",
+        "sub-batch token (the partition is its article ids' hash)",
+        "analysed sub-batches + band answers; late duplicate notices by article id",
+        internal=True,
     ),
     TopicSpec(
-        "incidents.blocks", "blocking key", "analysed articles with events, by block", internal=True
+        "incidents.blocks",
+        "blocking key",
+        "analysed articles with events, a sub-batch's per block",
+        internal=True,
     ),
 )
 

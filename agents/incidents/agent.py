@@ -1,11 +1,12 @@
 """Wires incident matching to Kafka: one hop partitioned by blocking key, state in a table.
 
-incidents.blocks (key: the blocking key, the event's country) -> `incidents`: load the
-block's open incidents from the `incidents` table, file the article's events, store what
-changed, then emit the final ArticleResult and events (with incident ids) and the new
-incident states on events.incidents (compacted; an incident merged into another gets a
-tombstone). The table is keyed "block:<key>" (open incident ids) and "inc:<id>" (state),
-so one message reads and writes only its own block's incidents.
+incidents.blocks (key: the blocking key, the event's country; a message holds the
+articles of one dedup sub-batch in that block, in order) -> `incidents`: for each
+article, load the block's open incidents from the `incidents` table, file the article's
+events, store what changed, then emit the final ArticleResult and events (with incident
+ids) and the new incident states on events.incidents (compacted; an incident merged
+into another gets a tombstone). The table is keyed "block:<key>" (open incident ids)
+and "inc:<id>" (state), so one message reads and writes only its own block's incidents.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from streams.app import Runtime
+from streams.app import Runtime, each
 
 from .matching import Block, Incident, file_article
 
@@ -25,13 +26,14 @@ def register(rt: Runtime) -> Any:
     store = rt.app.Table("incidents", default=dict, partitions=settings.partitions)
     big = rt.analyzer.extractor.gazetteer.is_big_city
 
-    async def file(message: Any) -> None:
-        item = orjson.loads(message.value)
-        try:
-            await file_incidents(message, item)
-        except Exception as exc:  # degrade, don't drop: the article goes out without incidents
-            await rt.dead_letters.send(message, "incidents", exc)
-            await rt.emit_result(item["result"], item["started"])
+    async def file_all(events: list[Any]) -> None:
+        for message in each(events):
+            for item in orjson.loads(message.value)["items"]:
+                try:
+                    await file_incidents(message, item)
+                except Exception as exc:  # degrade, don't drop: out without incidents
+                    await rt.dead_letters.send(message, "incidents", exc)
+                    await rt.emit_result(item["result"], item["started"])
 
     async def file_incidents(message: Any, item: dict[str, Any]) -> None:
         result = item["result"]
@@ -74,7 +76,7 @@ def register(rt: Runtime) -> Any:
 
     @rt.app.agent(rt.channels["incidents.blocks"], name="incidents", concurrency=1)
     async def incidents(stream: Any) -> None:
-        async for event in stream.events():
-            await rt.process(event.message, "incidents", file)
+        async for events in rt.batches(stream, "incidents"):
+            await rt.process_batch(events, "incidents", file_all)
 
     return incidents
