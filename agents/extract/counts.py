@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
 
 from .numbers import HUNDREDS, ORDINALS, TENS, UNITS, parse_number
 
@@ -144,6 +147,61 @@ _ORDINAL_AGE = re.compile(
 )
 _AGE_CONTEXT = re.compile(r"اعمار|عمر|سن\b|البالغ|يبلغ|تبلغ|ربيعا")
 
+# Cues: each pattern above needs certain words somewhere in the sentence (a number: a digit
+# or a number word; a person noun; a verb...). One automaton pass over the sentence tells
+# which are there, and a pattern only runs where it can match: most start with a lookbehind
+# or a group, so the regex engine tries their alternations at every position (~5 µs each
+# on a sentence), while most sentences have no number at all.
+_DIGIT_CUE, _NUMBER, _PERSON, _CONSISTS, _ARREST, _KILL, _AGES_WORD, _AGE_WORD, _ORDINAL = (
+    1 << i for i in range(9)
+)
+_CUE_WORDS = {
+    _NUMBER: _NUMBER_WORDS,  # NUM's words
+    _PERSON: PERSONS,
+    _CONSISTS: ("تتكون", "تتالف", "مكونه", "تتشكل", "تضم", "يضم", "تشمل", "عددهم"),
+    _ARREST: (
+        "توقيف",
+        "اعتقال",
+        "ايقاف",
+        "القبض",
+        "اوقفت",
+        "اعتقلت",
+        "اوقف",
+        "اعتقل",
+        "تحييد",
+        "ضبط",
+    ),
+    # KILL_WORDS, and the nouns of the second _KILLED pattern
+    _KILL: (
+        *("مقتل", "قتل", "مصرع", "استشهاد", "وفاه", "اودى", "لقي", "لقوا", "حصيله", "قضى", "سقوط"),
+        *("قتيلا", "قتلى", "قتيل", "شهيدا", "شهداء"),
+    ),
+    _AGES_WORD: ("اعمار",),
+    _AGE_WORD: ("عمر",),  # العمر|عمره|عمرها
+    _ORDINAL: tuple(ORDINALS),
+}
+_CUES = ahocorasick.Automaton()
+for _bit, _words in _CUE_WORDS.items():
+    for _word in _words:
+        _CUES.add_word(_word, _CUES.get(_word, 0) | _bit)
+_CUES.make_automaton()
+_DIGIT = re.compile(r"\d")
+# What each pattern needs (all of the bits), in the order of the lists above.
+_MEMBERS_NEED = (_NUMBER | _PERSON, _NUMBER | _CONSISTS)
+_KILLED_NEED = (_NUMBER | _KILL, _NUMBER | _KILL, _NUMBER | _KILL)
+_AGES_NEED = (_NUMBER | _AGES_WORD, _DIGIT_CUE, _DIGIT_CUE, _DIGIT_CUE, _DIGIT_CUE)
+_ORDINAL_AGE_NEED = _ORDINAL | _AGE_WORD
+
+
+@lru_cache(maxsize=256)
+def _cues(sentence: str) -> int:
+    """The cue bits present in `sentence` (a digit counts as a number too). Cached: the
+    extractor asks members, killed and ages about the same sentences in turn."""
+    found = _DIGIT_CUE | _NUMBER if _DIGIT.search(sentence) else 0
+    for _, bits in _CUES.iter(sentence):
+        found |= bits
+    return found
+
 
 @dataclass(frozen=True, slots=True)
 class Count:
@@ -160,12 +218,15 @@ def _add(found: list[Count], new: Count) -> None:
 
 def members(sentence: str) -> list[Count]:
     found: list[Count] = []
-    for pattern in _MEMBERS:
+    cues = _cues(sentence)
+    for pattern, need in zip(_MEMBERS, _MEMBERS_NEED, strict=True):
+        if cues & need != need:
+            continue
         for m in pattern.finditer(sentence):
             value = parse_number(m.group("n"))
             if value is not None and 0 < value < 10_000:
                 _add(found, Count(value, m.start(), m.end()))
-    if not found:
+    if not found and cues & _ARREST:
         for m in _SINGLE.finditer(sentence):
             found.append(Count(1 if m.group("one") else 2, m.start(), m.end()))
     return found
@@ -173,7 +234,10 @@ def members(sentence: str) -> list[Count]:
 
 def killed(sentence: str) -> list[Count]:
     found: list[Count] = []
-    for pattern in _KILLED:
+    cues = _cues(sentence)
+    for pattern, need in zip(_KILLED, _KILLED_NEED, strict=True):
+        if cues & need != need:
+            continue
         for m in pattern.finditer(sentence):
             value = parse_number(m.group("n"))
             if value is not None and 0 < value < 100_000:
@@ -183,7 +247,10 @@ def killed(sentence: str) -> list[Count]:
 
 def ages(sentence: str) -> list[Count]:
     found: list[Count] = []
-    for pattern in _AGES:
+    cues = _cues(sentence)
+    for pattern, need in zip(_AGES, _AGES_NEED, strict=True):
+        if cues & need != need:
+            continue
         for m in pattern.finditer(sentence):
             groups = m.groupdict()
             if groups.get("list"):
@@ -202,6 +269,8 @@ def ages(sentence: str) -> list[Count]:
             for value in values:
                 if 10 <= value <= 99:
                     _add(found, Count(value, m.start(), m.end()))
+    if cues & _ORDINAL_AGE_NEED != _ORDINAL_AGE_NEED:
+        return found
     for m in _ORDINAL_AGE.finditer(sentence):
         value = ORDINALS[m.group("o1")] + (ORDINALS[m.group("o2")] if m.group("o2") else 0)
         if 10 <= value <= 99:

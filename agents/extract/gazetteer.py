@@ -10,7 +10,6 @@ that are also common words (ar_ambiguous) count only after a cue word such as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -145,12 +144,19 @@ class Gazetteer:
             p.country: p.name for c in self._index.values() for p in c.places if p.kind == "country"
         }
 
-    def find(self, norm_text: str, spaced_text: str | None = None) -> Iterator[Match[Candidates]]:
+    def find(self, norm_text: str, spaced_text: str | None = None) -> list[Match[Candidates]]:
         """Place mentions in normalised text; an ambiguous form counts after a cue word
         ("مدينة", "إقليم"; "في" for a country) or when it continues a list of places
         ("بين الدار البيضاء والمحمدية")."""
+        return self.keep(norm_text, self.matcher.find(norm_text, spaced_text))
+
+    @staticmethod
+    def keep(norm_text: str, matches: list[Match[Candidates]]) -> list[Match[Candidates]]:
+        """The place mentions among the matcher's `matches` (see `find`): for a caller that
+        ran the gazetteer's matcher itself, in a MatcherGroup."""
+        kept: list[Match[Candidates]] = []
         previous_end = -10
-        for match in self.matcher.find(norm_text, spaced_text):
+        for match in matches:
             if match.value.ambiguous:
                 country = any(p.kind == "country" for p in match.value.places)
                 listed = (
@@ -160,7 +166,8 @@ class Gazetteer:
                 if not listed and not _has_cue(norm_text, match.start, country):
                     continue
             previous_end = match.end
-            yield match
+            kept.append(match)
+        return kept
 
 
 def _rank(place: GazetteerPlace) -> tuple[int, int]:
@@ -185,11 +192,12 @@ def _has_cue(text: str, start: int, country: bool = False) -> bool:
     glued = text[max(0, start - 3) : start]
     if country and glued.endswith("ب") and (len(glued) < 2 or not glued[-2].isalnum()):
         return True
-    words = [w.strip(_PUNCT) for w in text[max(0, start - 24) : start].split()]
-    words = [w for w in words if w]
-    if not words:
+    for word in reversed(text[max(0, start - 24) : start].split()):
+        word = word.strip(_PUNCT)
+        if word:
+            break  # the last word that is not only punctuation
+    else:
         return False
-    word = words[-1]
     if country and word in LOCATIVE:
         return True
     for prefix in ("", "و", "ب", "ل", "وب", "ف"):
