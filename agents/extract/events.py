@@ -61,8 +61,8 @@ OPERATION_KINDS = frozenset(("dismantle", "arrest", "seize", "attack", "foil", "
 _SENTENCE_END = re.compile(r"[.!؟?\n](?:(?<=[.!؟?])(?<!\d.)(?=\s)|(?<=\n)\n*)")
 # "In a related matter", "in another incident": the article moves on to another incident.
 _NEW_INCIDENT = re.compile(
-    r"في\s(?:موضوع\sذي\sصله|سياق\sاخر|حادث\sاخر|حادث\sمنفصل|عمليه\sاخرى|عمليه\sمنفصله"
-    r"|تطور\sاخر|قضيه\sاخرى)"
+    r"في\s(?:موضوع\sذي\sصله|سياق\sاخر|حادث\sاخر|حادث\sمنفصل|عمليه\sاخري|عمليه\sمنفصله"
+    r"|تطور\sاخر|قضيه\sاخري)"
 )
 # "This case is linked to the arrest of ...": the sentence's places are another operation's.
 _LINKED = re.compile(r"(?:مرتبط|مرتبطه|صله|علاقه)\sب(?:توقيف|اعتقال|تفكيك|ايقاف)")

@@ -45,6 +45,7 @@ UNITS, TENS, HUNDREDS, SCALES, ORDINALS = (
     {normalize(k): v for k, v in t.items()} for t in (UNITS, TENS, HUNDREDS, SCALES, ORDINALS)
 )
 
+_PLURAL_SCALES = frozenset(normalize(w) for w in ("آلاف", "ملايين"))  # only after 3-10
 _CLITIC = re.compile(r"^(?:و|ف|ب|ل)(?=\S{3,})")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -72,6 +73,8 @@ def parse_words(words: list[str]) -> tuple[int, int] | None:
         elif i > 0 and word == "و":
             continue
         if word in SCALES:
+            if word in _PLURAL_SCALES and not current:
+                break  # "آلاف القتلى": thousands, a vague amount, not 1000
             current = max(current, 1) * SCALES[word]
             total += current
             current = 0

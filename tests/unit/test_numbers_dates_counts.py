@@ -31,6 +31,13 @@ def test_numbers_words_and_digits(text: str, value: int) -> None:
     assert parse_number(text) == value
 
 
+def test_a_bare_plural_scale_is_no_number() -> None:
+    assert parse_number("آلاف المتظاهرين") is None  # thousands: vague
+    assert parse_number("ملايين الدراهم") is None
+    assert parse_number("ألف شخص") == 1000
+    assert parse_number("عشرة آلاف") == 10000
+
+
 def dates_of(text: str, reference: date | None = None) -> list[date | None]:
     return [d.value for d in find_dates(normalize(text), reference)]
 
@@ -87,3 +94,28 @@ def test_counts_ages() -> None:
         37,
     ]
     assert values(counts.ages(normalize("يبلغ من العمر 33 سنة وقد"))) == [33]
+
+
+def test_patterns_over_normalised_text_are_written_normalised() -> None:
+    """The regexes run on normalize()d text, where ى is ي, ة is ه and أ is ا: a literal
+    written otherwise can never match ("قتلى" once silently lost every killed count)."""
+    import re
+
+    from agents.extract import events
+
+    for module in (counts, events):
+        for name, value in vars(module).items():
+            patterns = value if isinstance(value, list) else [value]
+            for pattern in patterns:
+                if isinstance(pattern, re.Pattern) and isinstance(pattern.pattern, str):
+                    letters = re.sub(r"[^\u0621-\u064a]", "", pattern.pattern)
+                    assert normalize(letters) == letters, f"{module.__name__}.{name}"
+
+
+def test_killed_with_alef_maqsura_words() -> None:
+    def values(sentence: str) -> list[int]:
+        return [c.value for c in counts.killed(normalize(sentence))]
+
+    assert values("أسفر الهجوم عن سقوط 3 قتلى في صفوف المدنيين") == [3]
+    assert values("انفجار أودى بحياة خمسة جنود قرب الحدود") == [5]
+    assert values("حصيلة تجاوزت آلاف القتلى") == []  # thousands is no count
