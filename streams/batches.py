@@ -14,9 +14,12 @@ table, late corrections keyed by article id) stays where it always was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from aiokafka.partitioner import murmur2
+
+T = TypeVar("T")
 
 
 def partition_for(key: bytes, partitions: int) -> int:
@@ -24,17 +27,18 @@ def partition_for(key: bytes, partitions: int) -> int:
     return (murmur2(key) & 0x7FFFFFFF) % partitions
 
 
-def chunks(items: Iterable[bytes], limit: int) -> list[list[bytes]]:
-    """Consecutive runs of `items` whose sizes add up to at most `limit` bytes (an item
-    larger than `limit` goes alone): each run fits in one message."""
-    runs: list[list[bytes]] = []
-    size = 0
+def chunks(items: Iterable[T], limit: int, size: Callable[[T], int]) -> list[list[T]]:
+    """Consecutive runs of `items` whose sizes (in bytes, by `size`) add up to at most
+    `limit` (an item larger than `limit` goes alone): each run fits in one message."""
+    runs: list[list[T]] = []
+    total = 0
     for item in items:
-        if not runs or (size + len(item) > limit and runs[-1]):
+        n = size(item)
+        if not runs or (total + n > limit and runs[-1]):
             runs.append([])
-            size = 0
+            total = 0
         runs[-1].append(item)
-        size += len(item)
+        total += n
     return runs
 
 

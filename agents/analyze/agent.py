@@ -56,28 +56,26 @@ def register(rt: Runtime) -> Any:
         return Analysed(raw.id, rt.check_size(orjson.dumps(article), "the article"), bands)
 
     async def handle(events: list[Any]) -> None:
-        by_gather: dict[int, list[Analysed]] = {}
+        by_gather: dict[int, list[Analysed]] = {}  # in input order
+
+        async def one(message: Any) -> None:
+            done = analyse(message)
+            where = partition_for(done.id.encode(), gather_partitions)
+            by_gather.setdefault(where, []).append(done)
+
         for message in each(events):
-
-            async def one(msg: Any) -> None:
-                done = analyse(msg)
-                by_gather.setdefault(partition_for(done.id.encode(), gather_partitions), []).append(
-                    done
-                )
-
             await rt.dead_letters.guard(message, "analyze", one)
         # per dedup.bands partition: [sub-batch request bytes]
         requests: dict[int, list[bytes]] = {}
         for gather_part, articles in by_gather.items():
-            for run in chunks([a.article for a in articles], limit):
-                sub, articles = articles[: len(run)], articles[len(run) :]
+            for sub in chunks(articles, limit, size=lambda a: len(a.article)):
                 # a fresh token per attempt: a redelivered batch never meets an older one's replies
                 token = uuid.uuid4().hex
                 parts = sorted({p for a in sub for p in a.bands})
                 head = b'{"kind":"head","token":"%s","parts":%s,"articles":%s}' % (
                     token.encode(),
                     orjson.dumps(parts),
-                    json_list(run),
+                    json_list([a.article for a in sub]),
                 )
                 await rt.send("dedup.gather", token.encode(), head, partition=gather_part)
                 for part in parts:
@@ -87,7 +85,7 @@ def register(rt: Runtime) -> Any:
                         % (token.encode(), gather_part, entries)
                     )
         for part, subs in requests.items():
-            for run in chunks(subs, limit):
+            for run in chunks(subs, limit, len):
                 value = b'{"subs":%s}' % json_list(run)
                 await rt.send("dedup.bands", None, value, partition=part)
 

@@ -147,7 +147,7 @@ def register(rt: Runtime) -> tuple[Any, Any]:
                 await rt.dead_letters.send(message, "dedup", exc)
                 await rt.emit_result(result, article["started"])
         for block, items in onward.items():
-            for run in chunks(items, settings.max_message_bytes):
+            for run in chunks(items, settings.max_message_bytes, len):
                 await rt.send("incidents.blocks", block.encode(), b'{"items":%s}' % json_list(run))
         for key in [f"{token}|head", *keys]:
             pending.pop(key, None)

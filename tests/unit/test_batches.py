@@ -26,12 +26,12 @@ def test_partition_for_is_kafkas_default_partitioner() -> None:
 
 def test_chunks_keep_order_and_stay_under_the_limit() -> None:
     items = [b"x" * size for size in (3, 4, 2, 9, 1, 1, 12, 5)]
-    runs = chunks(items, 8)
+    runs = chunks(items, 8, len)
     assert [item for run in runs for item in run] == items
     for run in runs:
         assert sum(map(len, run)) <= 8 or len(run) == 1  # an oversized item goes alone
     assert [len(run) for run in runs] == [2, 1, 1, 2, 1, 1]
-    assert chunks([], 8) == []
+    assert chunks([], 8, len) == []
 
 
 def test_json_list_joins_serialised_values() -> None:
