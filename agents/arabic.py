@@ -33,13 +33,24 @@ _MAP.update({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 # fmt: on
 # str.translate with a dict table goes through a dict lookup per character (slow for
 # Arabic text); a chain of str.replace over only the characters present is ~10x faster.
-_PAIRS = tuple(_MAP.items())
+# No replacement produces a character that another one replaces, so their order is free.
+assert not set(_MAP) & set(_MAP.values()), "a replacement is replaced again"
+_PAIRS = tuple((old, new) for old, new in _MAP.items() if not "A" <= old <= "Z")
+# A-Z are looked for in the text's ASCII bytes instead: `"A" in text` is slow on Arabic
+# text, where CPython's search stops at every character whose low byte is 0x41 (ف),
+# 0x44 (ل), 0x45 (م)... that is, at every few letters.
+_UPPER = {ord(old): (old, new) for old, new in _MAP.items() if "A" <= old <= "Z"}
+_NOT_UPPER = bytes(c for c in range(128) if c not in _UPPER)  # for bytes.translate
 
 
 def _translate(text: str) -> str:
     for old, new in _PAIRS:
         if old in text:
             text = text.replace(old, new)
+    ascii_part = text.encode("ascii", "ignore")
+    for code in set(ascii_part.translate(None, _NOT_UPPER)):  # the A-Z in the text
+        old, new = _UPPER[code]
+        text = text.replace(old, new)
     return text
 
 
@@ -50,6 +61,9 @@ ARABIC_WORD = re.compile(f"[{ARABIC_LETTERS}]{{2,}}")
 
 def normalize(text: str) -> str:
     """Normalised form of `text` for matching (no offsets kept)."""
+    known = _known
+    if text is known.original:  # the article body the clean stage normalised already
+        return known.text
     return _translate(_DELETE.sub("", text))
 
 
@@ -57,18 +71,56 @@ class Normalized:
     """`text` is the normalised form of `original`; `span` maps offsets back."""
 
     __slots__ = ("_deleted", "_shift", "original", "text")
+    original: str
+    text: str
+    _deleted: list[int]  # original offsets of the deleted characters
+    _shift: list[int]
 
     def __init__(self, original: str) -> None:
-        self.original = original
-        self._deleted = [m.start() for m in _DELETE.finditer(original)]
-        if self._deleted:
-            # _shift[m]: normalised index of the character after the m-th deletion.
-            self._shift = [p - m for m, p in enumerate(self._deleted)]
-            stripped = _DELETE.sub("", original)
+        known = _known
+        if original is known.original:  # the article body the clean stage normalised already
+            self.original, self.text = original, known.text
+            self._deleted, self._shift = known._deleted, known._shift  # never mutated
+            return
+        deleted = [m.start() for m in _DELETE.finditer(original)]
+        if deleted:
+            # The text between the deletions, joined: cheaper than a second regex pass
+            # (_DELETE.sub) when, as in news text, deletions are few.
+            starts = [0, *(p + 1 for p in deleted)]
+            ends = [*deleted, len(original)]
+            stripped = "".join([original[a:b] for a, b in zip(starts, ends, strict=True)])
         else:
-            self._shift = []
             stripped = original
-        self.text = _translate(stripped)
+        self._set(original, _translate(stripped), deleted)
+
+    def _set(self, original: str, text: str, deleted: list[int]) -> None:
+        self.original = original
+        self.text = text
+        self._deleted = deleted
+        # _shift[m]: normalised index of the character after the m-th deletion.
+        self._shift = [p - m for m, p in enumerate(deleted)] if deleted else []
+
+    def lines(self, spans: list[tuple[int, int]]) -> Normalized:
+        """Normalized("\\n".join(original[a:b] for a, b in spans)), built from this one
+        (slices and bisects) instead of normalising the joined text again. Spans are
+        sorted and disjoint: segments of one page."""
+        deleted = self._deleted
+        original = "\n".join([self.original[a:b] for a, b in spans])
+        if not deleted:  # offsets are the same in both texts
+            text = "\n".join([self.text[a:b] for a, b in spans])
+            joined_deleted: list[int] = []
+        else:
+            parts, joined_deleted, at = [], [], 0  # at: where the span starts in `original`
+            for a, b in spans:
+                i, j = bisect_left(deleted, a), bisect_left(deleted, b)
+                parts.append(self.text[a - i : b - j])
+                if i < j:
+                    joined_deleted += [p - a + at for p in deleted[i:j]]
+                at += b - a + 1
+            text = "\n".join(parts)
+        doc = Normalized.__new__(Normalized)
+        doc._set(original, text, joined_deleted)
+        return doc
 
     def normalized_offset(self, index: int) -> int:
         """Normalised offset of the original character at `index` (the inverse of offset)."""
@@ -76,7 +128,10 @@ class Normalized:
 
     def slice(self, start: int, end: int) -> str:
         """The normalised text of the original span [start, end)."""
-        return self.text[self.normalized_offset(start) : self.normalized_offset(end)]
+        deleted = self._deleted  # normalized_offset, inlined: the clean stage's hot path
+        if not deleted:
+            return self.text[start:end]
+        return self.text[start - bisect_left(deleted, start) : end - bisect_left(deleted, end)]
 
     def offset(self, index: int) -> int:
         """Original offset of the normalised character at `index`."""
@@ -88,6 +143,19 @@ class Normalized:
             s = self.offset(start)
             return s, s
         return self.offset(start), self.offset(end - 1) + 1
+
+
+# The last article body the clean stage handed over (`remember`): the classifier and the
+# extractor normalise that same string object next, and get this instead of a second pass.
+# Matched by identity, so a different text, even an equal one, is normalised as usual.
+_known = Normalized.__new__(Normalized)
+_known._set("", "", [])
+
+
+def remember(doc: Normalized) -> None:
+    """Make `Normalized(doc.original)` and `normalize(doc.original)` return doc's work."""
+    global _known
+    _known = doc
 
 
 # Clitics that attach in front of a word, longest first; "ال" is stripped with them

@@ -39,7 +39,8 @@ INTERACTIONS = (
     ("agency", "operation"),
     ("agency", "institution"),
 )
-FEATURES = (*CATEGORIES, *(f"{a}*{b}" for a, b in INTERACTIONS), "bias")
+_PAIRS = tuple((f"{a}*{b}", a, b) for a, b in INTERACTIONS)  # (feature name, a, b)
+FEATURES = (*CATEGORIES, *(name for name, _, _ in _PAIRS), "bias")
 
 # Used until a fitted model.json exists; fitted weights replace them (train.py).
 # fmt: off
@@ -74,8 +75,8 @@ def _build_matcher() -> TermMatcher[str]:
 def features(counts: Counter[str]) -> dict[str, float]:
     """Model inputs from per-category hit counts (log-scaled: the 10th hit adds little)."""
     x = {c: math.log1p(counts.get(c, 0)) for c in CATEGORIES}
-    for a, b in INTERACTIONS:
-        x[f"{a}*{b}"] = math.sqrt(x[a] * x[b])
+    for name, a, b in _PAIRS:
+        x[name] = math.sqrt(x[a] * x[b])
     x["bias"] = 1.0
     return x
 
@@ -103,9 +104,8 @@ class Classifier:
         self, text: str, normalized: bool = False
     ) -> tuple[Counter[str], Counter[tuple[str, str]]]:
         """Hit counts per category and per (category, term) in `text`."""
-        by_term: Counter[tuple[str, str]] = Counter()
-        for match in self.matcher.find(text if normalized else normalize(text)):
-            by_term[(match.value, match.term)] += 1
+        matches = self.matcher.find(text if normalized else normalize(text))
+        by_term = Counter((match.value, match.term) for match in matches)  # counted in C
         by_category: Counter[str] = Counter()
         for (category, _), n in by_term.items():
             by_category[category] += n

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agents.arabic import remember
 from streams.records import CleanArticle, RawArticle, Rejected, Removed
 
 from .html import html_to_text
@@ -23,6 +24,10 @@ def clean(raw: RawArticle) -> CleanArticle:
         raise Rejected(
             "no_body", f"nothing is left of the page after cleaning ({', '.join(kinds)})"
         )
+    if zoned.normalized is not None:
+        # The classifier and the extractor normalise this very string next: they get
+        # the normalisation zoning cut from the page's, instead of a second pass.
+        remember(zoned.normalized)
     return CleanArticle(
         id=raw.id,
         title=(title or zoned.title),

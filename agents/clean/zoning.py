@@ -39,7 +39,6 @@ TWEET_SEGMENT_MAX_CHARS = 700  # text + link + signature; longer segments are pa
 MAX_PIECES = 300  # more pieces than this on one line is a ticker bomb, not a page
 
 _SPLIT = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{3,}|[ \t\u00a0]+\|[ \t\u00a0]+")
-_PUNCT = re.compile(r"[،؛.!؟?]")
 _FINAL_PUNCT = re.compile(r"(?<![.])[.!؟?]\s*[»\"”)]?\s*$")
 _TIME_PREFIX = re.compile(r"^\s*\d{1,2}:\d{2}\s*(?=\S)")
 _TWEET_LINK = re.compile(r"pic\.twitter\.com/|twitter\.com/\w+/status|x\.com/\w+/status")
@@ -85,7 +84,10 @@ _CREDIT_WORDS = ("تويتر", "فيسبوك", "انستغرام", "ارشيف",
 
 def _credit_tail(norm: str) -> bool:
     tail = norm[-60:]
-    return any(w in tail for w in _CREDIT_WORDS) and bool(_CREDIT_TAIL.search(_key(tail, True)))
+    for word in _CREDIT_WORDS:  # a loop, not any(<generator>): this runs for most segments
+        if word in tail:
+            return bool(_CREDIT_TAIL.search(_key(tail, True)))
+    return False
 
 
 # Found once per page on the normalised page (Aho-Corasick), not searched per segment;
@@ -98,6 +100,7 @@ _ARABIC = re.compile("[\u0621-\u064a]")
 _LATIN = re.compile("[A-Za-z]")
 _ARABIC_RUNS = re.compile("[\u0621-\u064a]+")
 _LATIN_RUNS = re.compile("[A-Za-z]+")
+_NOT_LATIN = bytes(c for c in range(128) if not chr(c).isalpha())  # for bytes.translate
 DATELINE_MAX_WORDS = 6  # "سبت, 17/08/2024 - 16:11": a date and little else
 _FURNITURE = _phrase_set(FURNITURE)
 _LINKS = _phrase_set(LINKS)
@@ -128,9 +131,13 @@ class Zoned:
     body: list[Segment]
     removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), page order
     tweets: list[str] = field(default_factory=list)
+    # The body's text, normalised: cut from the page's normalisation, not done again.
+    normalized: Normalized | None = None
 
     @property
     def text(self) -> str:
+        if self.normalized is not None:
+            return self.normalized.original
         return "\n".join(seg.text for seg in self.body)
 
 
@@ -168,13 +175,15 @@ def _separators(page: str) -> list[tuple[int, int]]:
     return found
 
 
-def _cuts(page: str) -> tuple[list[tuple[int, int]], list[int]]:
+def _cuts(page: str, hits: _PageHits) -> tuple[list[tuple[int, int]], list[int]]:
     """Where lines break into segments, in page offsets, found in one pass each: ticker
     separators, and after an embedded tweet flattened into running text (its signature
     glued to the next paragraph). Also returns where the separators are, to count them."""
     separators = _separators(page)
-    cuts = separators + [(m.end(), m.end()) for m in _TWEET_SIGNATURE_ANY.finditer(page)]
-    if "twitter.com" in page or "x.com/" in page:
+    cuts = separators.copy()
+    if hits.handles:  # every signature has "(@"; the regex is slow on pages full of dashes
+        cuts += [(m.end(), m.end()) for m in _TWEET_SIGNATURE_ANY.finditer(page)]
+    if hits.tweet_links:
         for m in _TWEET_LINK.finditer(page):  # a tweet link inside a long paragraph
             line_start = page.rfind("\n", 0, m.start()) + 1
             line_end = page.find("\n", m.start())
@@ -184,10 +193,10 @@ def _cuts(page: str) -> tuple[list[tuple[int, int]], list[int]]:
     return cuts, [a for a, _ in separators]
 
 
-def segment(page: str) -> list[Segment]:
+def segment(page: str, hits: _PageHits) -> list[Segment]:
     """Lines, and the pieces tickers glue into one line, with their offsets in `page`."""
     segments: list[Segment] = []
-    cuts, separator_starts = _cuts(page)
+    cuts, separator_starts = _cuts(page, hits)
     c = 0  # next cut to consider
     pos = 0
     for index, line in enumerate(page.split("\n")):
@@ -196,6 +205,13 @@ def segment(page: str) -> list[Segment]:
         if not line or line.isspace():
             while c < len(cuts) and cuts[c][0] < line_end:
                 c += 1
+            continue
+        if c == len(cuts) or cuts[c][0] > line_end:
+            # No cut on the line (most lines): the line is one segment, with no separator in
+            # it (every separator is a cut, and the cuts before this line are consumed).
+            text = line.strip()
+            start = line_start + line.index(text[0])
+            segments.append(Segment(start, start + len(text), text, index, 1))
             continue
         bounds, last = [], line_start
         while c < len(cuts) and cuts[c][0] <= line_end:
@@ -224,43 +240,65 @@ def segment(page: str) -> list[Segment]:
     return segments
 
 
+# A sentence stop that counts (see _sentence_punctuation), tried at each stop's position:
+# not after a "." (nor before one), and followed by spaces then more text on the line,
+# or a full stop that ends the line (spaces allowed before the line break).
+_SENTENCE_STOP = re.compile(
+    r"(?<![.])(?:[.!؟?](?=[ \t\u00a0]+[^ \t\u00a0\n])|[.](?=[ \t\u00a0]*(?:\n|\Z)))"
+)
+
+
 def _sentence_punctuation(page: str) -> list[int]:
     """Where running text punctuates: commas, or a sentence end that is not a ".." headline
     separator and is followed by more text or ends the line. Colons and question marks at
-    the end of a line are headline punctuation."""
+    the end of a line are headline punctuation.
+
+    Found with str.find, one character at a time, and the stop rule checked only where
+    a stop is: a regex scan of the page for the six characters costs twice as much.
+    """
     found = []
-    n = len(page)
-    for m in _PUNCT.finditer(page):
-        i = m.start()
-        ch = page[i]
-        if ch in "،؛":
+    for ch in "،؛":  # a comma always counts
+        i = page.find(ch)
+        while i >= 0:
             found.append(i)
-            continue
-        if (i > 0 and page[i - 1] == ".") or (i + 1 < n and page[i + 1] == "."):
-            continue
-        j = i + 1
-        while j < n and page[j] in " \t\u00a0":
-            j += 1
-        if (j > i + 1 and j < n and page[j] != "\n") or (ch == "." and (j >= n or page[j] == "\n")):
-            found.append(i)
+            i = page.find(ch, i + 1)
+    stop = _SENTENCE_STOP.match
+    for ch in ".!؟?":
+        i = page.find(ch)
+        while i >= 0:
+            if stop(page, i):
+                found.append(i)
+            i = page.find(ch, i + 1)
+    found.sort()
     return found
 
 
 class _PageHits:
     """Positions of the page-wide patterns, found in one pass each over the whole page;
-    a segment asks whether one falls inside it (a bisect, not a regex per segment)."""
+    a segment asks whether one falls inside it (a bisect, not a regex per segment).
+    Also the page's normalisation, and whether it has Latin letters or tweet markers."""
 
     def __init__(self, page: str) -> None:
         self.punct = _sentence_punctuation(page)
+        # Segments are searched for Latin letters and tweet markers only when their page
+        # has some (most pages have neither). Both are looked for in the page's ASCII
+        # characters, a fifth of an Arabic page, so the test costs less than it saves.
+        ascii_part = page.encode("ascii", "ignore")
+        self.latin = bool(ascii_part.translate(None, _NOT_LATIN))  # any Latin letter left
+        # Dropping the Arabic letters may glue "(" to "@": a false alarm, never a miss.
+        self.handles = b"(@" in ascii_part
+        self.tweet_links = b"twitter.com" in ascii_part or b"x.com/" in ascii_part
+        self.tweets = self.handles or self.tweet_links
         self.doc = doc = Normalized(page)
         self.furniture = sorted(
             doc.offset(end - length + 1) for end, length in _FURNITURE_ANYWHERE.iter(doc.text)
         )
 
-    @staticmethod
-    def inside(positions: list[int], seg: Segment) -> bool:
-        i = bisect_left(positions, seg.start)
-        return i < len(positions) and positions[i] < seg.end
+
+def _inside(positions: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted `positions` is in [start, end)."""
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
 
 
 def _features(seg: Segment, hits: _PageHits) -> None:
@@ -271,37 +309,43 @@ def _features(seg: Segment, hits: _PageHits) -> None:
     match them (short ones, or ones holding a tell-tale substring), and page-wide
     patterns are looked up, not searched again.
     """
-    text = seg.text
+    text, pieces = seg.text, seg.pieces
     seg.words = words = len(text.split())
-    if seg.pieces >= TICKER_RUN and words < PROSE_LONG_WORDS and seg.zone is None:
+    if pieces >= TICKER_RUN and words < PROSE_LONG_WORDS and seg.zone is None:
         seg.headline, seg.zone = True, "ticker"  # a piece of a glued ticker line
         return
-    seg.timed = text[:1].isdigit() and bool(_TIME_PREFIX.match(text))
-    seg.punctuated = punctuated = hits.inside(hits.punct, seg)
-    has_arabic = _ARABIC.search(text) is not None
+    seg.timed = timed = text[0].isdigit() and bool(_TIME_PREFIX.match(text))
+    start, end, punct = seg.start, seg.end, hits.punct
+    i = bisect_left(punct, start)  # _inside(punct, start, end), inlined: the hot path
+    seg.punctuated = punctuated = i < len(punct) and punct[i] < end
+    # most segments start with an Arabic letter: no regex call for them
+    has_arabic = "\u0621" <= text[0] <= "\u064a" or _ARABIC.search(text) is not None
     latin = arabic = 0
-    if _LATIN.search(text):  # rare: count both to tell Arabic text from a Latin label
+    # rare: count both to tell Arabic text from a Latin label
+    if hits.latin and _LATIN.search(text):
         arabic = sum(map(len, _ARABIC_RUNS.findall(text)))
         latin = sum(map(len, _LATIN_RUNS.findall(text)))
     elif has_arabic:
         arabic = 1
     mostly_arabic = has_arabic and arabic >= 2 * latin
     # In a line cut into ticker pieces, only a long punctuated piece is a paragraph.
-    seg.prose = (
+    seg.prose = prose = (
         mostly_arabic
-        and not seg.timed
+        and not timed
         and (
-            (seg.pieces < TICKER_RUN and words >= PROSE_MIN_WORDS and punctuated)
-            or (words >= PROSE_LONG_WORDS and (punctuated or seg.pieces < TICKER_RUN))
+            (pieces < TICKER_RUN and words >= PROSE_MIN_WORDS and punctuated)
+            or (words >= PROSE_LONG_WORDS and (punctuated or pieces < TICKER_RUN))
         )
     )
     seg.headline = (
-        2 <= words <= HEADLINE_MAX_WORDS and arabic > 0 and not text.rstrip().endswith(".")
-    ) or seg.timed
+        # (segment texts are stripped: no rstrip() needed before endswith)
+        2 <= words <= HEADLINE_MAX_WORDS and arabic > 0 and not text.endswith(".")
+    ) or timed
     if seg.zone is not None:
         return
     if (
-        ("twitter.com" in text or "x.com/" in text or "(@" in text)
+        hits.tweets
+        and ("twitter.com" in text or "x.com/" in text or "(@" in text)
         and len(text) <= TWEET_SEGMENT_MAX_CHARS
         and (_TWEET_LINK.search(text) or _TWEET_SIGNATURE.search(text))
     ):
@@ -310,7 +354,7 @@ def _features(seg: Segment, hits: _PageHits) -> None:
     if text[0] == "#" and _HASHTAGS_ONLY.match(text):
         seg.zone = "tweet"
         return
-    if hits.inside(hits.furniture, seg):
+    if hits.furniture and _inside(hits.furniture, start, end):
         seg.zone = "boilerplate"
         return
     if words > HEADLINE_MAX_WORDS:
@@ -318,13 +362,13 @@ def _features(seg: Segment, hits: _PageHits) -> None:
     if not has_arabic and _is_non_text(text, arabic, latin):
         seg.zone = "boilerplate"
         return
-    norm = hits.doc.slice(seg.start, seg.end)  # the page was normalised once
+    norm = hits.doc.slice(start, end)  # the page was normalised once
     head = norm[:30].split(maxsplit=1)
     first_word = head[0].strip(_EDGE_PUNCT) if head else ""
     if first_word not in _FIRST_WORDS and not (
         words <= DATELINE_MAX_WORDS + 4 and _DIGIT.search(norm)
     ):
-        if seg.pieces == 1 and not seg.prose and _credit_tail(norm):
+        if pieces == 1 and not prose and _credit_tail(norm):
             seg.zone = "boilerplate"
         return  # no phrase rule can match: it starts with none of their first words
     # raw words count dashes and dates' parts; the key's words are the real ones
@@ -344,10 +388,18 @@ def _features(seg: Segment, hits: _PageHits) -> None:
 
 
 def _starts_with_phrase(key: str, phrases: frozenset[str], max_words: int) -> bool:
+    """Whether the key's first 1 to 6 words are one of `phrases`."""
     words = key.split()
     if not words or len(words) > max_words:
         return False
-    return any(" ".join(words[:n]) in phrases for n in range(1, min(len(words), 6) + 1))
+    prefix = words[0]
+    if prefix in phrases:
+        return True
+    for word in words[1:6]:
+        prefix += " " + word
+        if prefix in phrases:
+            return True
+    return False
 
 
 def _is_furniture(key: str, words: int) -> bool:
@@ -408,11 +460,12 @@ def _tweet_text_before_signature(segments: list[Segment]) -> None:
 def zone_page(page: str) -> Zoned:
     """Zone a page of text (already extracted from HTML if it was HTML)."""
     page = page.replace("\r\n", "\n").replace("\r", "\n")
-    segments = segment(page)
     hits = _PageHits(page)
+    segments = segment(page, hits)
     for seg in segments:
         _features(seg, hits)
-    _tweet_text_before_signature(segments)
+    if hits.handles:  # a signature holds "(@"
+        _tweet_text_before_signature(segments)
 
     prose = [i for i, s in enumerate(segments) if s.prose and s.zone is None]
     if not prose:
@@ -481,7 +534,8 @@ def zone_page(page: str) -> Zoned:
             runs.append((kind, [seg.text]))
     removed = [(kind, "\n".join(texts)) for kind, texts in runs]
     tweets = [s.text for s in segments if s.zone == "tweet"]
-    return Zoned(title=title, body=body, removed=removed, tweets=tweets)
+    normalized = hits.doc.lines([(s.start, s.end) for s in body])
+    return Zoned(title=title, body=body, removed=removed, tweets=tweets, normalized=normalized)
 
 
 def _closes_body(segments: list[Segment], last: int, tail: int) -> bool:
