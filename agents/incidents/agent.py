@@ -2,11 +2,12 @@
 
 incidents.blocks (key: the blocking key, the event's country; a message holds the
 articles of one dedup sub-batch in that block, in order) -> `incidents`: for each
-article, load the block's open incidents from the `incidents` table, file the article's
-events, store what changed, then emit the final ArticleResult and events (with incident
-ids) and the new incident states on events.incidents (compacted; an incident merged
-into another gets a tombstone). The table is keyed "block:<key>" (open incident ids)
-and "inc:<id>" (state), so one message reads and writes only its own block's incidents.
+article, file its events into the block's open incidents, store what changed, then emit
+the final ArticleResult and events (with incident ids) and the new incident states on
+events.incidents (compacted; an incident merged into another gets a tombstone). The
+table is keyed "block:<key>" (open incident ids) and "inc:<id>" (state), so an article
+writes only its own block's incidents; the worker keeps the blocks it owns decoded in
+memory, read from the table once after each rebalance.
 """
 
 from __future__ import annotations
@@ -25,6 +26,25 @@ def register(rt: Runtime) -> Any:
     window_s = settings.incident_window_days * 86400.0
     store = rt.app.Table("incidents", default=dict, partitions=settings.partitions)
     big = rt.analyzer.extractor.gazetteer.is_big_city
+    # The open incidents of each block, derived from `store` when first used (as the
+    # embedded mode holds them), so an article does not decode its whole block again;
+    # forgotten when partitions move, and a block whose filing failed is read again.
+    blocks: dict[str, Block] = {}
+
+    async def forget_blocks(*args: Any, **kwargs: Any) -> None:
+        blocks.clear()
+
+    rt.app.on_partitions_revoked.connect(forget_blocks)
+    rt.app.on_partitions_assigned.connect(forget_blocks)
+
+    def block_for(key: str) -> Block:
+        block = blocks.get(key)
+        if block is None:
+            ids = store[f"block:{key}"].get("ids", [])
+            states = [store[f"inc:{i}"] for i in ids]
+            open_ = [Incident.from_state(dict(state)) for state in states if state]
+            block = blocks[key] = Block(key, open_, big=big)
+        return block
 
     async def file_all(events: list[Any]) -> None:
         for message in each(events):
@@ -32,6 +52,7 @@ def register(rt: Runtime) -> Any:
                 try:
                     await file_incidents(message, item)
                 except Exception as exc:  # degrade, don't drop: out without incidents
+                    blocks.pop(message.key.decode(), None)  # as stored, not half-filed
                     await rt.dead_letters.send(message, "incidents", exc)
                     await rt.emit_result(item["result"], item["started"])
 
@@ -39,9 +60,8 @@ def register(rt: Runtime) -> Any:
         result = item["result"]
         key = message.key.decode()
         with rt.stage("incidents"):
-            ids = list(store[f"block:{key}"].get("ids", []))
-            open_ = [Incident.from_state(dict(store[f"inc:{i}"])) for i in ids if store[f"inc:{i}"]]
-            block = Block(key, open_, big=big)
+            block = block_for(key)
+            ids = [i.incident_id for i in block.incidents]
             filed = file_article(
                 block,
                 result["events"],
