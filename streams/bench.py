@@ -6,6 +6,7 @@ same run, and reported as a ratio beside the raw numbers.
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from pathlib import Path
@@ -106,13 +107,29 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU seconds of a process so far (this one when `pid` is None)."""
+    if pid is None:
+        times = os.times()
+        return times.user + times.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class StreamBench:
     """Runs of real workers on one local broker, each with its own topic prefix and group."""
 
-    def __init__(self, bootstrap: str, workdir: Path, pages: list[tuple[str, bytes]]) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        workdir: Path,
+        pages: list[tuple[str, bytes]],
+        broker_pid: int | None = None,
+    ) -> None:
         self.bootstrap = bootstrap
         self.workdir = workdir
         self.pages = pages
+        self.broker_pid = broker_pid  # when the benchmark started the broker: its CPU is shown
         self.runs = 0
 
     def _stack(self) -> tuple[dict[str, str], Any]:
@@ -204,6 +221,12 @@ class StreamBench:
         env, topics = self._stack()
         command = ("bench", "passthrough-worker") if passthrough else ("worker",)
         procs = self._workers(env, workers, command)
+        pids = {"bench client": None, "broker": self.broker_pid}
+        pids.update({f"worker {n + 1}": w.process.pid for n, w in enumerate(procs)})
+        cpu_before = {
+            name: cpu_seconds(pid) for name, pid in pids.items() if name != "broker" or pid
+        }
+        began = time.monotonic()
         try:
             sent = self._produce(topics.name("articles.raw"))
             outputs = (
@@ -213,6 +236,8 @@ class StreamBench:
             )
             records = self._collect(outputs, len(self.pages), timeout_s=60 + len(self.pages))
             rss = max(peak_rss_mb(w.process.pid) for w in procs if w.process is not None)
+            cpu = {name: cpu_seconds(pids[name]) - t for name, t in cpu_before.items()}
+            window = time.monotonic() - began
         finally:
             for worker in procs:
                 worker.stop()
@@ -222,6 +247,10 @@ class StreamBench:
             "pages_per_s": len(self.pages) / elapsed,
             "seconds": elapsed,
             "peak_rss_mb": rss,
+            # where the machine's cores went: on a small machine a second worker may find
+            # none free (the broker and this benchmark's client share them)
+            "cpu_ms_per_page": {name: 1000 * s / len(self.pages) for name, s in cpu.items()},
+            "busy_cores": sum(cpu.values()) / window,  # over the same window as the CPU
         }
 
     def latency(self, rate: float) -> dict[str, Any]:
@@ -270,7 +299,8 @@ def stream(pages: int = 2000, bootstrap: str | None = None, workdir: Path | None
         "partitions": 8,
     }
     try:
-        bench = StreamBench(bootstrap, tmp, corpus)
+        broker_pid = broker.process.pid if broker is not None and broker.process else None
+        bench = StreamBench(bootstrap, tmp, corpus, broker_pid)
         report["passthrough"] = bench.throughput(1, passthrough=True)
         report["full_1_worker"] = bench.throughput(1)
         report["full_2_workers"] = bench.throughput(2)
