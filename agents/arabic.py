@@ -61,9 +61,6 @@ ARABIC_WORD = re.compile(f"[{ARABIC_LETTERS}]{{2,}}")
 
 def normalize(text: str) -> str:
     """Normalised form of `text` for matching (no offsets kept)."""
-    known = _known
-    if text is known.original:  # the article body the clean stage normalised already
-        return known.text
     return _translate(_DELETE.sub("", text))
 
 
@@ -77,11 +74,6 @@ class Normalized:
     _shift: list[int]
 
     def __init__(self, original: str) -> None:
-        known = _known
-        if original is known.original:  # the article body the clean stage normalised already
-            self.original, self.text = original, known.text
-            self._deleted, self._shift = known._deleted, known._shift  # never mutated
-            return
         deleted = [m.start() for m in _DELETE.finditer(original)]
         if deleted:
             # The text between the deletions, joined: cheaper than a second regex pass
@@ -143,19 +135,6 @@ class Normalized:
             s = self.offset(start)
             return s, s
         return self.offset(start), self.offset(end - 1) + 1
-
-
-# The last article body the clean stage handed over (`remember`): the classifier and the
-# extractor normalise that same string object next, and get this instead of a second pass.
-# Matched by identity, so a different text, even an equal one, is normalised as usual.
-_known = Normalized.__new__(Normalized)
-_known._set("", "", [])
-
-
-def remember(doc: Normalized) -> None:
-    """Make `Normalized(doc.original)` and `normalize(doc.original)` return doc's work."""
-    global _known
-    _known = doc
 
 
 # Clitics that attach in front of a word, longest first; "ال" is stripped with them

@@ -21,9 +21,8 @@ import orjson
 
 from streams.records import ArticleResult, Event, RawArticle, Rejected, dumps
 
-from .arabic import Normalized
 from .classify import Classifier
-from .clean import clean
+from .clean import clean_normalized
 from .dedup import Entry, MemoryIndex, signature
 from .extract import EventExtractor
 from .incidents import Block, blocking_key
@@ -48,9 +47,8 @@ class Analyzer:
 
     def analyze(self, raw: RawArticle, timer: Timer = _no_timer) -> ArticleResult:
         with timer("clean"):
-            article = clean(raw)
+            article, doc = clean_normalized(raw)  # the body normalised once, for both stages
         with timer("classify"):
-            doc = Normalized(article.text)  # normalised once for both stages
             verdict = self.classifier.classify(article.title, article.text, doc.text)
         events: list[Event] = []
         background: list[dict[str, Any]] = []

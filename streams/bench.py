@@ -30,11 +30,11 @@ def embedded(pages: int = 2000, warmup: int = 100) -> dict[str, Any]:
     corpus = [RawArticle(id=i, text=t) for i, t in gen.pages(pages + warmup)]
     analyzer = Analyzer()
     analyzer.warm()
-    from agents.clean import clean
+    from agents.clean import clean_normalized
 
     def clean_classify(raw: RawArticle) -> None:
-        article = clean(raw)
-        analyzer.classifier.classify(article.title, article.text)
+        article, doc = clean_normalized(raw)
+        analyzer.classifier.classify(article.title, article.text, doc.text)
 
     results: dict[str, Any] = {
         "pages": pages,

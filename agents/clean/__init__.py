@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.arabic import remember
+from agents.arabic import Normalized
 from streams.records import CleanArticle, RawArticle, Rejected, Removed
 
 from .html import html_to_text
@@ -11,6 +11,12 @@ from .zoning import zone_page
 
 def clean(raw: RawArticle) -> CleanArticle:
     """The article body of a raw page, with every removed zone kept by kind."""
+    return clean_normalized(raw)[0]
+
+
+def clean_normalized(raw: RawArticle) -> tuple[CleanArticle, Normalized]:
+    """`clean`, and the body's normalisation, which zoning cuts from the page's: classify
+    and extract take it instead of normalising the body a second time."""
     title = raw.title
     if raw.text is not None:
         page = raw.text
@@ -24,14 +30,11 @@ def clean(raw: RawArticle) -> CleanArticle:
         raise Rejected(
             "no_body", f"nothing is left of the page after cleaning ({', '.join(kinds)})"
         )
-    if zoned.normalized is not None:
-        # The classifier and the extractor normalise this very string next: they get
-        # the normalisation zoning cut from the page's, instead of a second pass.
-        remember(zoned.normalized)
-    return CleanArticle(
+    article = CleanArticle(
         id=raw.id,
         title=(title or zoned.title),
         text=text,
         removed=[Removed(kind, removed) for kind, removed in zoned.removed],
         tweets=zoned.tweets,
     )
+    return article, zoned.normalized

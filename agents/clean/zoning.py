@@ -132,13 +132,12 @@ class Zoned:
     removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), page order
     tweets: list[str] = field(default_factory=list)
     # The body's text, normalised: cut from the page's normalisation, not done again.
-    normalized: Normalized | None = None
+    normalized: Normalized = field(default_factory=lambda: Normalized(""))
 
     @property
     def text(self) -> str:
-        if self.normalized is not None:
-            return self.normalized.original
-        return "\n".join(seg.text for seg in self.body)
+        """The body's segments, one per line (the original text of `normalized`)."""
+        return self.normalized.original
 
 
 _SPACES = ("\u00a0", "\t", "\u2002", "\u2003", "\u2009", "\u202f", "\u3000", "\u2007")

@@ -7,8 +7,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agents.arabic import _DELETE, _MAP, Normalized, normalize, remember
-from agents.clean import clean
+from agents.arabic import _DELETE, _MAP, Normalized, normalize
+from agents.clean import clean, clean_normalized
 from agents.clean.zoning import _sentence_punctuation, zone_page
 from streams.records import RawArticle
 
@@ -45,30 +45,25 @@ def test_normalized_lines_is_the_normalisation_of_the_joined_spans(text, cuts) -
     )
 
 
-def test_remembered_body_is_reused_for_that_very_string_only() -> None:
+def test_lines_of_a_page_normalise_as_the_joined_text() -> None:
     page = "عنصرًا في طنجة\nسطر ثانٍ"
     body = Normalized(page).lines([(0, 14), (15, len(page))])
-    remember(body)
-    assert normalize(body.original) is body.text
-    again = Normalized(body.original)
-    assert again.text is body.text and again.span(0, 6) == body.span(0, 6) == (0, 7)
-    equal = "".join(list(body.original))  # the same text, another object: normalised anew
-    assert equal is not body.original
-    assert normalize(equal) == body.text and Normalized(equal).text == body.text
+    fresh = Normalized(body.original)
+    assert body.text == fresh.text == normalize(body.original)
+    assert body.span(0, 6) == fresh.span(0, 6) == (0, 7)
 
 
 def test_clean_hands_its_body_normalisation_over(seeds) -> None:
     for page in seeds.values():
-        article = clean(RawArticle(id="x", text=page))
+        article, doc = clean_normalized(RawArticle(id="x", text=page))
+        assert doc.original == article.text == clean(RawArticle(id="x", text=page)).text
         assert normalize(article.text) == _plain(article.text)[0]
-        doc = Normalized(article.text)
         assert (doc.text, doc._deleted) == _plain(article.text)
 
 
 def test_zoned_normalized_body_is_the_normalised_text(seeds) -> None:
     for page in seeds.values():
         zoned = zone_page(page)
-        assert zoned.normalized is not None
         assert zoned.text == "\n".join(seg.text for seg in zoned.body)
         assert (zoned.normalized.text, zoned.normalized._deleted) == _plain(zoned.text)
 
