@@ -135,6 +135,18 @@ class Runtime:
         if deliveries:
             await asyncio.gather(*deliveries)
 
+    def derived_state(self) -> dict[Any, Any]:
+        """A worker-local dict of what an agent derives from its tables (decoded, indexed),
+        emptied whenever partitions move: rebuilt from the recovered tables when next used."""
+        derived: dict[Any, Any] = {}
+
+        async def forget(*args: Any, **kwargs: Any) -> None:
+            derived.clear()
+
+        self.app.on_partitions_revoked.connect(forget)
+        self.app.on_partitions_assigned.connect(forget)
+        return derived
+
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
         """Time a stage into raqib_stage_seconds; tag its failures with the stage name."""

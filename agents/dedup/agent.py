@@ -43,7 +43,7 @@ def register(rt: Runtime) -> tuple[Any, Any]:
     signatures = rt.app.Table(  # co-partitioned with dedup.bands
         "dedup-signatures", default=dict, partitions=settings.dedup_partitions
     )
-    indexes: dict[int, MemoryIndex] = {}  # derived from `signatures`, per partition
+    indexes: dict[int, MemoryIndex] = rt.derived_state()  # from `signatures`, per partition
     expired_at: dict[int, float] = {}
     pending = rt.app.Table("dedup-pending", default=dict, partitions=settings.partitions)
     decided = (  # article id -> [original id, original ts, similarity]: the earliest so far
@@ -51,13 +51,6 @@ def register(rt: Runtime) -> tuple[Any, Any]:
         .tumbling(DAY, expires=expires)
         .relative_to_stream()
     )
-
-    async def forget_indexes(*args: Any, **kwargs: Any) -> None:
-        """Partitions moved: rebuild each index from its recovered table when next used."""
-        indexes.clear()
-
-    rt.app.on_partitions_revoked.connect(forget_indexes)
-    rt.app.on_partitions_assigned.connect(forget_indexes)
 
     def index_for(part: int) -> MemoryIndex:
         index = indexes.get(part)

@@ -29,13 +29,7 @@ def register(rt: Runtime) -> Any:
     # The open incidents of each block, derived from `store` when first used (as the
     # embedded mode holds them), so an article does not decode its whole block again;
     # forgotten when partitions move, and a block whose filing failed is read again.
-    blocks: dict[str, Block] = {}
-
-    async def forget_blocks(*args: Any, **kwargs: Any) -> None:
-        blocks.clear()
-
-    rt.app.on_partitions_revoked.connect(forget_blocks)
-    rt.app.on_partitions_assigned.connect(forget_blocks)
+    blocks: dict[str, Block] = rt.derived_state()
 
     def block_for(key: str) -> Block:
         block = blocks.get(key)
