@@ -13,15 +13,13 @@ import contextlib
 import contextvars
 import logging
 import time
-import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import faust
 import orjson
-from faust.streams import _current_event  # the event tables write for (Faust's own)
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from agents.pipeline import Analyzer
@@ -73,9 +71,9 @@ class Runtime:
         partition: int | None = None,
         timestamp: float | None = None,
     ) -> None:
-        """Produce to one of Raqib's topics without waiting for the broker's ack:
-        `process_batch` waits for all of a batch's sends at once (one round trip per
-        batch, not per send) and only then lets Faust ack the input."""
+        """Produce to one of Raqib's topics without waiting for the broker's ack: `process`
+        waits for all of a message's sends at once (one round trip per message, not per
+        send) and only then lets Faust ack the input."""
         channel = self.channels[topic]
         future = await channel.publish_message(
             channel.as_future_message(
@@ -89,51 +87,22 @@ class Runtime:
         else:
             deliveries.append(future)
 
-    async def batches(self, stream: Any, hop: str) -> AsyncIterator[list[Any]]:
-        """The events waiting in an agent's stream, up to RAQIB_BATCH_MAX at once.
-
-        Acked here, in offset order, only when the caller asks for the next batch: every
-        message was handled (its sends delivered) before its offset can be committed. A
-        batch cut short (the worker stopping) is not acked, and is read again.
-        (`take_events` would ack it from its `finally` even then, so not that.)
-        """
-        within = self.settings.batch_wait_ms / 1000.0
-        async for events in stream.noack_take(self.settings.batch_max, within=within):
-            self.metrics.batch_size.labels(hop).observe(len(events))
-            yield list(events)
-            for event in events:
-                await stream.ack(event)
-
-    async def process_batch(
-        self, events: list[Any], stage: str, handler: Callable[[list[Any]], Awaitable[None]]
+    async def process(
+        self, message: Any, stage: str, handler: Callable[[Any], Awaitable[None]]
     ) -> None:
-        """Handle input events together: their sends are all delivered before Faust may
-        ack any of them. If the batch fails, each event is handled alone, so a failure
-        ends as that one message's dead letter (and the others are handled again: at
-        least once). The handler walks its events with `each`."""
-        if len(events) > 1:
+        """Handle one input message: its sends are delivered, or it becomes a dead letter."""
+
+        async def delivered(msg: Any) -> None:
+            deliveries: list[Any] = []
+            token = _deliveries.set(deliveries)
             try:
-                await self._delivered(handler, events)
-                return
-            except Exception as exc:
-                log.warning("a batch of %d failed (%r): one by one", len(events), exc)
-        for event in events:
+                await handler(msg)
+            finally:
+                _deliveries.reset(token)
+            if deliveries:
+                await asyncio.gather(*deliveries)
 
-            async def alone(_: Any, event: Any = event) -> None:
-                await self._delivered(handler, [event])
-
-            await self.dead_letters.guard(event.message, stage, alone)
-
-    @staticmethod
-    async def _delivered(handler: Callable[[list[Any]], Awaitable[None]], batch: list[Any]) -> None:
-        deliveries: list[Any] = []
-        token = _deliveries.set(deliveries)
-        try:
-            await handler(batch)
-        finally:
-            _deliveries.reset(token)
-        if deliveries:
-            await asyncio.gather(*deliveries)
+        await self.dead_letters.guard(message, stage, delivered)
 
     def derived_state(self) -> dict[Any, Any]:
         """A worker-local dict of what an agent derives from its tables (decoded, indexed),
@@ -197,18 +166,6 @@ class Runtime:
                 m.events_unresolved.labels("date").inc()
         if started_at is not None:
             m.end_to_end_seconds.observe(max(0.0, time.time() - started_at))
-
-
-def each(events: list[Any]) -> Iterator[Any]:
-    """The messages of a batch, each made Faust's current event while the caller handles
-    it: a table written then goes to that message's changelog partition, and a windowed
-    table reads the time from it, as in a per-message agent."""
-    try:
-        for event in events:
-            _current_event.set(weakref.ref(event))
-            yield event.message
-    finally:
-        _current_event.set(None)
 
 
 def ingest_time(fetched_at: str | None, message_timestamp: float | None) -> float | None:

@@ -25,7 +25,6 @@ from prometheus_client import (
 disable_created_metrics()  # no *_created series: they double every counter for no use here
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-BATCH_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 E2E_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400)
 
 
@@ -90,13 +89,6 @@ class Metrics:
             "raqib_incidents_total",
             "Incident state changes, by action (opened, updated, merged)",
             ["action"],
-            registry=r,
-        )
-        self.batch_size = Histogram(
-            "raqib_batch_size",
-            "Messages an agent took at once, by hop (see RAQIB_BATCH_MAX)",
-            ["hop"],
-            buckets=BATCH_BUCKETS,
             registry=r,
         )
         self.consumer_lag = Gauge(

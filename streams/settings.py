@@ -61,16 +61,6 @@ class Settings:
         2,
         "Partitions of dedup.bands: every article visits each (one message per partition).",
     )
-    batch_max: int = _setting(
-        "RAQIB_BATCH_MAX",
-        100,
-        "Most messages an agent takes at once; the internal hops carry them as one batch.",
-    )
-    batch_wait_ms: int = _setting(
-        "RAQIB_BATCH_WAIT_MS",
-        20,
-        "Longest an agent waits to fill a batch (the latency added per hop at low load).",
-    )
     dedup_window_days: int = _setting(
         "RAQIB_DEDUP_WINDOW_DAYS", 7, "How long an article stays in the near-duplicate index."
     )

@@ -50,24 +50,18 @@ SPECS: tuple[TopicSpec, ...] = (
     TopicSpec("articles.dlq", "original key", "DeadLetter: original bytes with the reason"),
     TopicSpec(
         "dedup.bands",
-        "none (the partition is the bands' hash)",
-        "a batch's MinHash signatures, each with its bands of this partition",
+        "band hash",
+        "MinHash band signatures, repartitioned by band",
         internal=True,
-        # every batch visits each of its partitions, so few: a message costs far more
-        # than the look-ups it carries (see README, Performance)
+        # every article visits each of its partitions, so few: a message costs far more
+        # than the look-up it carries (see README, Performance)
         partitions_setting="dedup_partitions",
     ),
     TopicSpec(
-        "dedup.gather",
-        "sub-batch token (the partition is its article ids' hash)",
-        "analysed sub-batches + band answers; late duplicate notices by article id",
-        internal=True,
+        "dedup.gather", "article id", "analysed article + band answers, by article", internal=True
     ),
     TopicSpec(
-        "incidents.blocks",
-        "blocking key",
-        "analysed articles with events, a sub-batch's per block",
-        internal=True,
+        "incidents.blocks", "blocking key", "analysed articles with events, by block", internal=True
     ),
 )
 

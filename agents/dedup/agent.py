@@ -1,20 +1,17 @@
 """Wires the near-duplicate index to Kafka: band buckets per partition, then a gather by article.
 
-Articles travel in sub-batches (see agents/analyze/agent.py and streams/batches.py):
 dedup.bands (partitioned by band: copies meet whatever their article keys)
-  -> `bands`: look each article's bands up in the partition's index, add it, and reply
-     once per sub-batch
-dedup.gather (partitioned by article id: a sub-batch's articles share a partition)
-  -> `gather`: when the head and every partition's reply are in, decide duplicate_of
-     for each article, announce duplicates, and pass the articles with events on to the
-     incidents hop, one message per blocking key (or emit them when they have none)
+  -> `bands`: look the article's bands up in the partition's index, add it, reply
+dedup.gather (partitioned by article id: the analysed article + every partition's reply)
+  -> `gather`: when all replies are in, decide duplicate_of, announce duplicates, and pass
+     the article on to the incidents hop (or emit it when it has no events)
 
 State: `dedup-signatures` ("partition:id" -> signature, time and bands) is the durable
 index, one small changelog record per request; the band buckets are derived from it in
 memory (a MemoryIndex per partition, as the embedded mode's), rebuilt after a rebalance,
 and entries older than RAQIB_DEDUP_WINDOW_DAYS are dropped from both. `dedup-pending`
-holds sub-batches waiting for their replies, the head and each reply under its own
-key so a reply rewrites a few bytes, not the whole sub-batch.
+holds articles waiting for their replies, the head and each reply under its own key so
+a reply rewrites a few bytes, not the whole article.
 """
 
 from __future__ import annotations
@@ -24,8 +21,7 @@ from typing import Any
 import orjson
 
 from agents.incidents import blocking_key
-from streams.app import Runtime, each
-from streams.batches import chunks, json_list, partition_for
+from streams.app import Runtime
 from streams.records import DuplicateNotice, dumps
 
 from .index import Entry, Match, MemoryIndex, decide
@@ -73,51 +69,39 @@ def register(rt: Runtime) -> tuple[Any, Any]:
         for article_id in index.expire(now):
             signatures.pop(f"{part}:{article_id}", None)
 
-    def look_up(part: int, request: dict[str, Any]) -> list[Match]:
+    async def look_up(message: Any) -> None:
+        request = orjson.loads(message.value)
         entry = Entry(request["id"], request["ts"], unpack(request["sig"]), request["size"])
-        index = index_for(part)
-        matches = index.look_up(entry, request["bands"])
-        signatures[f"{part}:{entry.id}"] = {
-            "v": request["sig"],
-            "n": entry.size,
-            "ts": entry.ts,
-            "b": request["bands"],
+        part = message.partition
+        matches: list[Match] = []
+        try:
+            with rt.stage("dedup"):
+                index = index_for(part)
+                matches = index.look_up(entry, request["bands"])
+                signatures[f"{part}:{entry.id}"] = {
+                    "v": request["sig"],
+                    "n": entry.size,
+                    "ts": entry.ts,
+                    "b": request["bands"],
+                }
+                expire(part, index, entry.ts)
+        except Exception as exc:  # degrade, don't drop: the article goes on undeduplicated
+            await rt.dead_letters.send(message, "dedup", exc)
+        reply = {
+            "kind": "reply",
+            "id": entry.id,
+            "token": request["token"],
+            "part": part,
+            "matches": [[m.id, m.ts, m.similarity] for m in matches],
         }
-        expire(part, index, entry.ts)
-        return matches
-
-    async def look_up_all(events: list[Any]) -> None:
-        for message in each(events):
-            part = message.partition
-            for sub in orjson.loads(message.value)["subs"]:
-                found: dict[str, list[list[Any]]] = {}
-                for request in sub["articles"]:
-                    try:
-                        with rt.stage("dedup"):
-                            matches = look_up(part, request)
-                    except Exception as exc:  # degrade, don't drop: no matches for this one
-                        await rt.dead_letters.send(message, "dedup", exc)
-                        continue
-                    if matches:
-                        found[request["id"]] = [[m.id, m.ts, m.similarity] for m in matches]
-                reply = {"kind": "reply", "token": sub["token"], "part": part, "matches": found}
-                await rt.send(
-                    "dedup.gather",
-                    sub["token"].encode(),
-                    orjson.dumps(reply),
-                    partition=sub["gather"],
-                )
-
-    async def gather_all(events: list[Any]) -> None:
-        for message in each(events):
-            await gather_one(message)
+        await rt.send("dedup.gather", entry.id.encode(), orjson.dumps(reply))
 
     async def gather_one(message: Any) -> None:
         item = orjson.loads(message.value)
         if item["kind"] == "late":
             await late(item)
             return
-        token = item["token"]  # the sub-batch this is about
+        token = item["token"]  # the input message this is about
         if item["kind"] == "head":
             head = item
             pending[f"{token}|head"] = head
@@ -129,19 +113,12 @@ def register(rt: Runtime) -> tuple[Any, Any]:
         keys = [f"{token}|{part}" for part in head["parts"]]
         if not all(key in pending for key in keys):
             return
-        replies = [pending[key] for key in keys]
-        onward: dict[str, list[bytes]] = {}  # blocking key -> articles with events
-        for article in head["articles"]:
-            result = article["result"]
-            matches = [m for reply in replies for m in reply.get(result["id"], [])]
-            try:
-                await finish(article, matches, onward)
-            except Exception as exc:  # degrade, don't drop: the article is emitted as analysed
-                await rt.dead_letters.send(message, "dedup", exc)
-                await rt.emit_result(result, article["started"])
-        for block, items in onward.items():
-            for run in chunks(items, settings.max_message_bytes, len):
-                await rt.send("incidents.blocks", block.encode(), b'{"items":%s}' % json_list(run))
+        replies = {key: pending[key] for key in keys}
+        try:
+            await finish(head, replies)
+        except Exception as exc:  # degrade, don't drop: the article is emitted as analysed
+            await rt.dead_letters.send(message, "dedup", exc)
+            await rt.emit_result(head["result"], head["started"])
         for key in [f"{token}|head", *keys]:
             pending.pop(key, None)
 
@@ -169,12 +146,10 @@ def register(rt: Runtime) -> tuple[Any, Any]:
         """An earlier-keyed article found this one after it was decided (see index.py)."""
         await announce(item["id"], Match(item["original"], item["ts"], item["similarity"]))
 
-    async def finish(
-        article: dict[str, Any], matches: list[list[Any]], onward: dict[str, list[bytes]]
-    ) -> None:
-        result = article["result"]
-        own = (article["ts"], result["id"])
-        decision = decide(own, (Match(*m) for m in matches))
+    async def finish(head: dict[str, Any], replies: dict[str, list[list[Any]]]) -> None:
+        result = head["result"]
+        own = (head["ts"], result["id"])
+        decision = decide(own, (Match(*m) for ms in replies.values() for m in ms))
         if decision.duplicate_of is not None:
             await announce(result["id"], decision.duplicate_of)
         best = known_original(result["id"])  # a late find may have come first
@@ -185,27 +160,25 @@ def register(rt: Runtime) -> tuple[Any, Any]:
                 "kind": "late",
                 "id": copy.id,
                 "original": result["id"],
-                "ts": article["ts"],
+                "ts": head["ts"],
                 "similarity": copy.similarity,
             }
-            key = copy.id.encode()  # to where the copy's articles and decisions are
-            where = partition_for(key, settings.partitions)
-            await rt.send("dedup.gather", key, orjson.dumps(correction), partition=where)
+            await rt.send("dedup.gather", copy.id.encode(), orjson.dumps(correction))
         if result["events"]:
             block = blocking_key(result["events"][0])
-            item = {"result": result, "ts": article["ts"], "started": article["started"]}
-            onward.setdefault(block, []).append(rt.check_size(orjson.dumps(item), "the article"))
+            onward = {"result": result, "ts": head["ts"], "started": head["started"]}
+            await rt.send("incidents.blocks", block.encode(), orjson.dumps(onward))
         else:
-            await rt.emit_result(result, article["started"])
+            await rt.emit_result(result, head["started"])
 
     @rt.app.agent(rt.channels["dedup.bands"], name="dedup-bands", concurrency=1)
     async def bands(stream: Any) -> None:
-        async for events in rt.batches(stream, "dedup-bands"):
-            await rt.process_batch(events, "dedup", look_up_all)
+        async for event in stream.events():
+            await rt.process(event.message, "dedup", look_up)
 
     @rt.app.agent(rt.channels["dedup.gather"], name="dedup-gather", concurrency=1)
     async def gather(stream: Any) -> None:
-        async for events in rt.batches(stream, "dedup-gather"):
-            await rt.process_batch(events, "dedup", gather_all)
+        async for event in stream.events():
+            await rt.process(event.message, "dedup", gather_one)
 
     return bands, gather

@@ -1,13 +1,12 @@
 """Wires incident matching to Kafka: one hop partitioned by blocking key, state in a table.
 
-incidents.blocks (key: the blocking key, the event's country; a message holds the
-articles of one dedup sub-batch in that block, in order) -> `incidents`: for each
-article, file its events into the block's open incidents, store what changed, then emit
-the final ArticleResult and events (with incident ids) and the new incident states on
-events.incidents (compacted; an incident merged into another gets a tombstone). The
-table is keyed "block:<key>" (open incident ids) and "inc:<id>" (state), so an article
-writes only its own block's incidents; the worker keeps the blocks it owns decoded in
-memory, read from the table once after each rebalance.
+incidents.blocks (key: the blocking key, the event's country) -> `incidents`: file the
+article's events into the block's open incidents, store what changed, then emit the final
+ArticleResult and events (with incident ids) and the new incident states on
+events.incidents (compacted; an incident merged into another gets a tombstone). The table
+is keyed "block:<key>" (open incident ids) and "inc:<id>" (state), so one message writes
+only its own block's incidents; the worker keeps the blocks it owns decoded in memory,
+read from the table once after each rebalance.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from streams.app import Runtime, each
+from streams.app import Runtime
 
 from .matching import Block, Incident, file_article
 
@@ -40,15 +39,14 @@ def register(rt: Runtime) -> Any:
             block = blocks[key] = Block(key, open_, big=big)
         return block
 
-    async def file_all(events: list[Any]) -> None:
-        for message in each(events):
-            for item in orjson.loads(message.value)["items"]:
-                try:
-                    await file_incidents(message, item)
-                except Exception as exc:  # degrade, don't drop: out without incidents
-                    blocks.pop(message.key.decode(), None)  # as stored, not half-filed
-                    await rt.dead_letters.send(message, "incidents", exc)
-                    await rt.emit_result(item["result"], item["started"])
+    async def file(message: Any) -> None:
+        item = orjson.loads(message.value)
+        try:
+            await file_incidents(message, item)
+        except Exception as exc:  # degrade, don't drop: the article goes out without incidents
+            blocks.pop(message.key.decode(), None)  # as stored, not half-filed
+            await rt.dead_letters.send(message, "incidents", exc)
+            await rt.emit_result(item["result"], item["started"])
 
     async def file_incidents(message: Any, item: dict[str, Any]) -> None:
         result = item["result"]
@@ -90,7 +88,7 @@ def register(rt: Runtime) -> Any:
 
     @rt.app.agent(rt.channels["incidents.blocks"], name="incidents", concurrency=1)
     async def incidents(stream: Any) -> None:
-        async for events in rt.batches(stream, "incidents"):
-            await rt.process_batch(events, "incidents", file_all)
+        async for event in stream.events():
+            await rt.process(event.message, "incidents", file)
 
     return incidents
