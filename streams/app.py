@@ -35,6 +35,8 @@ from .topics import SPECS, Topics
 
 log = logging.getLogger(__name__)
 
+IN_FLIGHT = 256  # messages an agent has handled whose sends the broker has not yet acked
+
 # Delivery futures of the sends made while handling the current input message.
 _deliveries: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
     "deliveries", default=None
@@ -72,8 +74,7 @@ class Runtime:
         timestamp: float | None = None,
     ) -> None:
         """Produce to one of Raqib's topics without waiting for the broker's ack: `process`
-        waits for all of a message's sends at once (one round trip per message, not per
-        send) and only then lets Faust ack the input."""
+        acks the input once all of a message's sends are delivered."""
         channel = self.channels[topic]
         future = await channel.publish_message(
             channel.as_future_message(
@@ -87,22 +88,44 @@ class Runtime:
         else:
             deliveries.append(future)
 
-    async def process(
-        self, message: Any, stage: str, handler: Callable[[Any], Awaitable[None]]
+    async def consume(
+        self, stream: Any, stage: str, handler: Callable[[Any], Awaitable[None]]
     ) -> None:
-        """Handle one input message: its sends are delivered, or it becomes a dead letter."""
+        """An agent's loop: handle each message of `stream`; ack it once its sends are
+        delivered, or once it is a dead letter.
 
-        async def delivered(msg: Any) -> None:
-            deliveries: list[Any] = []
-            token = _deliveries.set(deliveries)
-            try:
-                await handler(msg)
-            finally:
-                _deliveries.reset(token)
-            if deliveries:
-                await asyncio.gather(*deliveries)
+        Handling is pipelined: the next message is handled while the broker acknowledges
+        the sends of earlier ones (up to IN_FLIGHT of them), so an agent does not wait a
+        round trip per message and the producer sends full batches. Acks stay in stream
+        order (one acker per agent), so Faust never commits past a message whose sends
+        are not delivered: at-least-once, as if each message were awaited.
+        """
+        manual = stream.noack()
+        in_flight: asyncio.Queue[tuple[Any, Awaitable[Any]]] = asyncio.Queue(IN_FLIGHT)
 
-        await self.dead_letters.guard(message, stage, delivered)
+        async def acker() -> None:
+            while True:
+                event, delivered = await in_flight.get()
+                try:
+                    await delivered
+                except Exception as exc:  # a send the broker refused: the input is dead
+                    await self.dead_letters.send_or_exit(event.message, stage, exc)
+                await manual.ack(event)
+
+        acking = asyncio.ensure_future(acker())
+        try:
+            async for event in manual.events():
+                if acking.done():  # only a failed dead letter ends it: see DeadLetters
+                    acking.result()
+                deliveries: list[Any] = []
+                token = _deliveries.set(deliveries)
+                try:
+                    await self.dead_letters.guard(event.message, stage, handler)
+                finally:
+                    _deliveries.reset(token)
+                await in_flight.put((event, asyncio.gather(*deliveries)))
+        finally:
+            acking.cancel()
 
     def derived_state(self) -> dict[Any, Any]:
         """A worker-local dict of what an agent derives from its tables (decoded, indexed),

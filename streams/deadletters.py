@@ -168,10 +168,10 @@ class DeadLetters:
             await handler(message)
             return True
         except Exception as exc:  # the policy: every failure ends as a dead letter
-            await self._send_or_exit(message, stage, exc)
+            await self.send_or_exit(message, stage, exc)
             return False
 
-    async def _send_or_exit(self, message: Any, stage: str, exc: BaseException) -> None:
+    async def send_or_exit(self, message: Any, stage: str, exc: BaseException) -> None:
         for delay in (*self._retries, None):
             try:
                 await self.send(message, stage, exc)

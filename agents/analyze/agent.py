@@ -22,6 +22,7 @@ def register(rt: Runtime) -> Any:
     partitions = rt.settings.dedup_partitions  # of dedup.bands
 
     async def handle(message: Any) -> None:
+        rt.metrics.received.inc()
         with rt.stage("decode"):
             raw = decode_raw(message.value, message.key, rt.settings.max_message_bytes)
         result = rt.analyzer.analyze(raw, timer=rt.stage)
@@ -58,8 +59,6 @@ def register(rt: Runtime) -> Any:
 
     @rt.app.agent(rt.channels["articles.raw"], name="analyze", concurrency=1)
     async def analyze(stream: Any) -> None:
-        async for event in stream.events():
-            rt.metrics.received.inc()
-            await rt.process(event.message, "analyze", handle)
+        await rt.consume(stream, "analyze", handle)
 
     return analyze

@@ -173,12 +173,10 @@ def register(rt: Runtime) -> tuple[Any, Any]:
 
     @rt.app.agent(rt.channels["dedup.bands"], name="dedup-bands", concurrency=1)
     async def bands(stream: Any) -> None:
-        async for event in stream.events():
-            await rt.process(event.message, "dedup", look_up)
+        await rt.consume(stream, "dedup", look_up)
 
     @rt.app.agent(rt.channels["dedup.gather"], name="dedup-gather", concurrency=1)
     async def gather(stream: Any) -> None:
-        async for event in stream.events():
-            await rt.process(event.message, "dedup", gather_one)
+        await rt.consume(stream, "dedup", gather_one)
 
     return bands, gather

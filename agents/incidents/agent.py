@@ -88,7 +88,6 @@ def register(rt: Runtime) -> Any:
 
     @rt.app.agent(rt.channels["incidents.blocks"], name="incidents", concurrency=1)
     async def incidents(stream: Any) -> None:
-        async for event in stream.events():
-            await rt.process(event.message, "incidents", file)
+        await rt.consume(stream, "incidents", file)
 
     return incidents
