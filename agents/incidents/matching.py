@@ -127,9 +127,6 @@ class Incident:
         """Every member still on record, whole or as a reference."""
         return self.events + self.refs
 
-    def has(self, event_id: str) -> bool:
-        return any(e["event_id"] == event_id for e in self.members())
-
     # merged view --------------------------------------------------------------
     def places(self) -> set[str]:
         return set().union(*(_fine_places(e) for e in self.events)) if self.events else set()
@@ -284,36 +281,90 @@ def incident_id_for(event: dict[str, Any]) -> str:
 
 @dataclass
 class Block:
-    """The open incidents of one blocking key, and how an event joins them."""
+    """The open incidents of one blocking key, and how an event joins them.
+
+    A block holds every open incident of a country over the incident window (thousands in
+    production), so an event is scored only against the incidents it could match: those
+    with a member naming one of its places, or with a member naming none (they match on
+    the country). The index is kept in step with each change the block makes.
+    """
 
     key: str
     incidents: list[Incident] = field(default_factory=list)
     big: Callable[[str], bool] = lambda _: False  # is this place a big city? (see affinity)
+    _by_place: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    _placeless: set[str] = field(default_factory=set, init=False, repr=False)
+    _by_event: dict[str, Incident] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for incident in self.incidents:
+            self._index(incident)
+
+    def _index(self, incident: Incident) -> None:
+        for event in incident.events:
+            places = _fine_places(event)
+            for place in places:
+                self._by_place.setdefault(place, set()).add(incident.incident_id)
+            if not places:
+                self._placeless.add(incident.incident_id)
+        for member in incident.members():
+            self._by_event[member["event_id"]] = incident
+
+    def _unindex(self, incident: Incident) -> None:
+        for event in incident.events:
+            for place in _fine_places(event):
+                ids = self._by_place.get(place)
+                if ids is not None:
+                    ids.discard(incident.incident_id)
+                    if not ids:
+                        del self._by_place[place]
+        self._placeless.discard(incident.incident_id)
+        for member in incident.members():
+            if self._by_event.get(member["event_id"]) is incident:
+                del self._by_event[member["event_id"]]
+
+    def _candidates(self, event: dict[str, Any]) -> list[Incident]:
+        """Every incident `affinity` may score (a superset), in block order."""
+        places = _fine_places(event)
+        if not places:  # it matches on the country: any incident may do
+            return self.incidents
+        ids = set(self._placeless)
+        for place in places:
+            ids |= self._by_place.get(place, set())
+        return [i for i in self.incidents if i.incident_id in ids]
 
     def add(self, event: dict[str, Any], now: float, window_s: float) -> tuple[Incident, list[str]]:
         """File `event`; return its incident and the ids of incidents merged into it."""
-        self.incidents = [i for i in self.incidents if now - i.last_seen <= window_s]
-        for incident in self.incidents:  # a redelivered event changes nothing
-            if incident.has(event["event_id"]):
-                return incident, []
+        expired = [i for i in self.incidents if now - i.last_seen > window_s]
+        if expired:
+            for incident in expired:
+                self._unindex(incident)
+            self.incidents = [i for i in self.incidents if now - i.last_seen <= window_s]
+        known = self._by_event.get(event["event_id"])
+        if known is not None:  # a redelivered event changes nothing
+            return known, []
         scored = [
             (score, i)
-            for i in self.incidents
+            for i in self._candidates(event)
             if (score := affinity(event, i, self.big)) is not None and score >= MATCH_THRESHOLD
         ]
         if not scored:
             incident = Incident(incident_id_for(event), self.key, event["type"], [event], now, now)
             self.incidents.append(incident)
+            self._index(incident)
             return incident, []
         scored.sort(key=lambda si: (-si[0], si[1].first_seen, si[1].incident_id))
         target = scored[0][1]
+        self._unindex(target)
         merged = []
         for _, other in scored[1:]:  # the event bridges them: one incident now
+            self._unindex(other)
             target.absorb_incident(other)
             self.incidents.remove(other)
             merged.append(other.incident_id)
         target.absorb(event)
         target.last_seen = now
+        self._index(target)
         return target, merged
 
 

@@ -442,6 +442,44 @@ def test_incidents_grouping_is_the_same_in_every_order() -> None:
         assert groups(file_all(list(order))) == expected, [e["event_id"] for e in order]
 
 
+class _ScoreEveryIncident(Block):
+    """The block without its place index: every open incident is scored."""
+
+    def _candidates(self, event: dict[str, Any]) -> list[Incident]:
+        return self.incidents
+
+
+def test_incidents_place_index_files_like_scoring_every_incident() -> None:
+    rng = np.random.default_rng(7)
+    towns = ["Tamesna", "Azemmour", "Nador", "Tangier", "Fes", "Oujda", "Agadir", "Safi"]
+    indexed, every = Block("MA", big=big_city), _ScoreEveryIncident("MA", big=big_city)
+    for n in range(400):
+        places = [str(t) for t in rng.choice(towns, size=rng.integers(0, 3), replace=False)]
+        report = event(
+            f"e{n}",
+            places=places,
+            type=str(rng.choice(["cell_dismantled", "arrest", "attack", "seizure"])),
+            date=f"2025-02-{rng.integers(1, 28):02d}",
+            members=int(rng.integers(2, 6)) if rng.random() < 0.5 else None,
+        )
+        now, window = float(n), 150.0  # incidents close while the run goes on
+        got = file_article(indexed, [report], None, None, now, window)
+        want = file_article(every, [dict(report)], None, None, now, window)
+        assert (got.incident_ids, got.merged, got.opened) == (
+            want.incident_ids,
+            want.merged,
+            want.opened,
+        ), report["event_id"]
+    assert groups(indexed) == groups(every) and len(indexed.incidents) > 20
+    redelivered = file_article(indexed, [event("e399")], None, None, 400.0, 150.0)
+    assert redelivered.opened == 0
+    # an event whose incident has closed is filed anew, into an open incident
+    assert not any(e["event_id"] == "e0" for i in indexed.incidents for e in i.members())
+    (refiled,) = file_article(indexed, [event("e0")], None, None, 400.0, 150.0).incident_ids
+    (incident,) = [i for i in indexed.incidents if i.incident_id == refiled]
+    assert "e0" in [e["event_id"] for e in incident.members()]
+
+
 def test_incidents_to_record_lists_sources_and_conflicts() -> None:
     block = Block("MA")
     first = event("e1", "art-1", type="attack", places=["Nador"], killed=14, members=3)
