@@ -73,7 +73,7 @@ class Runtime:
         partition: int | None = None,
         timestamp: float | None = None,
     ) -> None:
-        """Produce to one of Raqib's topics without waiting for the broker's ack: `process`
+        """Produce to one of Raqib's topics without waiting for the broker's ack: `consume`
         acks the input once all of a message's sends are delivered."""
         channel = self.channels[topic]
         future = await channel.publish_message(
@@ -84,7 +84,7 @@ class Runtime:
         )
         deliveries = _deliveries.get()
         if deliveries is None:
-            await future  # outside `process`: wait now
+            await future  # outside `consume`: wait now
         else:
             deliveries.append(future)
 

@@ -38,7 +38,6 @@ TWEET_MAX_CHARS = 400  # the text of an embedded tweet (280 chars + links and na
 TWEET_SEGMENT_MAX_CHARS = 700  # text + link + signature; longer segments are paragraphs
 MAX_PIECES = 300  # more pieces than this on one line is a ticker bomb, not a page
 
-_SPLIT = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{3,}|[ \t\u00a0]+\|[ \t\u00a0]+")
 _FINAL_PUNCT = re.compile(r"(?<![.])[.!؟?]\s*[»\"”)]?\s*$")
 _TIME_PREFIX = re.compile(r"^\s*\d{1,2}:\d{2}\s*(?=\S)")
 _TWEET_LINK = re.compile(r"pic\.twitter\.com/|twitter\.com/\w+/status|x\.com/\w+/status")

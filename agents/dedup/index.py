@@ -3,9 +3,9 @@
 An article's *key* is (ingest time, id): fetched_at, else the input's timestamp
 (the Kafka message's in the stream; the input position in the embedded mode),
 then the id to break ties. Of two near-copies the one with the smaller key is
-the original. The streaming band agent keeps one `BandBucket` per band key in a
-Faust table; the embedded mode keeps them in a dict (`MemoryIndex`): same code,
-same decisions.
+the original. Both paths keep band buckets in a `MemoryIndex`: the embedded mode
+one for everything, the streaming band agent one per `dedup.bands` partition
+(derived from its `dedup-signatures` table): same code, same decisions.
 
 Because partitions are processed concurrently, a copy can reach a band bucket
 before its original: then the *original* finds the copy as a candidate, and
