@@ -229,6 +229,7 @@ def _faust_app(settings: Settings) -> faust.App:
         broker_heartbeat_interval=2.0,
         broker_commit_interval=1.0,
         table_cleanup_interval=60.0,
+        table_standby_replicas=settings.standby_replicas,
         logging_config=None,
     )
 

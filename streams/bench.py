@@ -132,7 +132,7 @@ class StreamBench:
         self.broker_pid = broker_pid  # when the benchmark started the broker: its CPU is shown
         self.runs = 0
 
-    def _stack(self) -> tuple[dict[str, str], Any]:
+    def _stack(self, extra: dict[str, str] | None = None) -> tuple[dict[str, str], Any]:
         import uuid
 
         from .settings import Settings
@@ -145,6 +145,7 @@ class StreamBench:
             "RAQIB_APP_ID": f"bench-{tag}",
             "RAQIB_PARTITIONS": "8",
             "RAQIB_LOG_LEVEL": "warning",
+            **(extra or {}),
         }
         ensure_topics(Settings.from_env(env))
         return env, Topics(env["RAQIB_TOPIC_PREFIX"])
@@ -216,9 +217,12 @@ class StreamBench:
             raise TimeoutError(f"{len(records)} of {expected} outputs in {timeout_s:.0f}s")
         return records
 
-    def throughput(self, workers: int, passthrough: bool = False) -> dict[str, Any]:
-        """Pages/s from the first page sent to the last output, workers ready beforehand."""
-        env, topics = self._stack()
+    def throughput(
+        self, workers: int, passthrough: bool = False, settings: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Pages/s from the first page sent to the last output, workers ready beforehand;
+        `settings`: RAQIB_ variables of the workers beyond the benchmark's own."""
+        env, topics = self._stack(settings)
         command = ("bench", "passthrough-worker") if passthrough else ("worker",)
         procs = self._workers(env, workers, command)
         pids = {"bench client": None, "broker": self.broker_pid}
@@ -304,6 +308,10 @@ def stream(pages: int = 2000, bootstrap: str | None = None, workdir: Path | None
         report["passthrough"] = bench.throughput(1, passthrough=True)
         report["full_1_worker"] = bench.throughput(1)
         report["full_2_workers"] = bench.throughput(2)
+        # what the standby copies of each other's tables cost two workers (see README)
+        report["full_2_workers_no_standby"] = bench.throughput(
+            2, settings={"RAQIB_STANDBY_REPLICAS": "0"}
+        )
         half = report["full_1_worker"]["pages_per_s"] / 2
         bench.pages = corpus[: max(200, int(half * 20))]  # about 20 s at half the rate
         report["latency_at_half_rate"] = bench.latency(half)
@@ -315,6 +323,7 @@ def stream(pages: int = 2000, bootstrap: str | None = None, workdir: Path | None
     report["ratios"] = {
         "full_vs_passthrough": one / report["passthrough"]["pages_per_s"],
         "two_workers_vs_one": report["full_2_workers"]["pages_per_s"] / one,
+        "two_workers_no_standby_vs_one": report["full_2_workers_no_standby"]["pages_per_s"] / one,
     }
     report["targets"] = {
         "full_vs_passthrough >= 0.5": report["ratios"]["full_vs_passthrough"] >= 0.5,

@@ -17,6 +17,9 @@ def _setting(env: str, default: Any, doc: str) -> Any:
     return field(default=default, metadata={"env": env, "doc": doc})
 
 
+_ZERO_ALLOWED = frozenset({"web_port", "standby_replicas"})  # any free port; no standbys
+
+
 @dataclass(frozen=True)
 class Settings:
     broker: str = _setting(
@@ -67,6 +70,13 @@ class Settings:
     incident_window_days: int = _setting(
         "RAQIB_INCIDENT_WINDOW_DAYS", 30, "How long an incident stays open for new reports."
     )
+    standby_replicas: int = _setting(
+        "RAQIB_STANDBY_REPLICAS",
+        1,
+        "Standby copies of each table partition kept by other workers: fast failover, for more"
+        " CPU and memory (0: a worker taking over a partition reads its tables back from the"
+        " changelogs).",
+    )
     security_protocol: str = _setting(
         "RAQIB_SECURITY_PROTOCOL",
         "PLAINTEXT",
@@ -89,7 +99,7 @@ class Settings:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
-                if f.name != "web_port":  # 0: any free port
+                if value < 0 or f.name not in _ZERO_ALLOWED:
                     raise ValueError(f"{f.metadata['env']}={value!r} must be positive")
         if not 0.0 < self.dedup_threshold <= 1.0:
             raise ValueError(f"RAQIB_DEDUP_THRESHOLD={self.dedup_threshold!r} must be in (0, 1]")

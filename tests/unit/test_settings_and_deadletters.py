@@ -22,6 +22,8 @@ def test_settings_read_from_env_with_types_and_overrides() -> None:
     assert Settings.from_env({}).broker == "127.0.0.1:9092"
     with pytest.raises(ValueError, match="RAQIB_PARTITIONS"):
         Settings.from_env({"RAQIB_PARTITIONS": "many"})
+    assert Settings.from_env({"RAQIB_STANDBY_REPLICAS": "0"}).standby_replicas == 0
+    assert Settings().standby_replicas == 1
 
 
 @pytest.mark.parametrize(
@@ -31,6 +33,7 @@ def test_settings_read_from_env_with_types_and_overrides() -> None:
         ("RAQIB_PARTITIONS", "-1"),
         ("RAQIB_MAX_MESSAGE_BYTES", "0"),
         ("RAQIB_DEDUP_THRESHOLD", "1.5"),
+        ("RAQIB_STANDBY_REPLICAS", "-1"),
     ],
 )
 def test_settings_out_of_range_are_refused_with_their_variable(env: str, value: str) -> None:
