@@ -35,7 +35,7 @@ from .topics import SPECS, Topics
 
 log = logging.getLogger(__name__)
 
-IN_FLIGHT = 256  # messages an agent has handled whose sends the broker has not yet acked
+IN_FLIGHT = 32  # messages an agent has handled whose sends the broker has not yet acked
 
 # Delivery futures of the sends made while handling the current input message.
 _deliveries: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
