@@ -298,16 +298,20 @@ class Block:
 
     def __post_init__(self) -> None:
         for incident in self.incidents:
-            self._index(incident)
+            self._index(incident, incident.events, incident.refs)
 
-    def _index(self, incident: Incident) -> None:
-        for event in incident.events:
+    def _index(
+        self, incident: Incident, events: list[dict[str, Any]], refs: list[dict[str, Any]]
+    ) -> None:
+        """Index members new to `incident`: `events` kept whole (what `affinity` compares
+        with), `refs` kept as references (found again only by event id)."""
+        for event in events:
             places = _fine_places(event)
             for place in places:
                 self._by_place.setdefault(place, set()).add(incident.incident_id)
             if not places:
                 self._placeless.add(incident.incident_id)
-        for member in incident.members():
+        for member in (*events, *refs):
             self._by_event[member["event_id"]] = incident
 
     def _unindex(self, incident: Incident) -> None:
@@ -351,11 +355,11 @@ class Block:
         if not scored:
             incident = Incident(incident_id_for(event), self.key, event["type"], [event], now, now)
             self.incidents.append(incident)
-            self._index(incident)
+            self._index(incident, incident.events, [])
             return incident, []
         scored.sort(key=lambda si: (-si[0], si[1].first_seen, si[1].incident_id))
         target = scored[0][1]
-        self._unindex(target)
+        kept_events, kept_refs = len(target.events), len(target.refs)
         merged = []
         for _, other in scored[1:]:  # the event bridges them: one incident now
             self._unindex(other)
@@ -364,7 +368,7 @@ class Block:
             merged.append(other.incident_id)
         target.absorb(event)
         target.last_seen = now
-        self._index(target)
+        self._index(target, target.events[kept_events:], target.refs[kept_refs:])
         return target, merged
 
 
