@@ -65,22 +65,12 @@ class Runtime:
             max_original_bytes=self.settings.max_message_bytes,
         )
 
-    async def send(
-        self,
-        topic: str,
-        key: bytes | None,
-        value: bytes | None,
-        partition: int | None = None,
-        timestamp: float | None = None,
-    ) -> None:
+    async def send(self, topic: str, key: bytes | None, value: bytes | None) -> None:
         """Produce to one of Raqib's topics without waiting for the broker's ack: `consume`
         acks the input once all of a message's sends are delivered."""
         channel = self.channels[topic]
         future = await channel.publish_message(
-            channel.as_future_message(
-                key=key, value=value, partition=partition, timestamp=timestamp
-            ),
-            wait=False,
+            channel.as_future_message(key=key, value=value), wait=False
         )
         deliveries = _deliveries.get()
         if deliveries is None:
@@ -161,8 +151,8 @@ class Runtime:
     async def emit_result(self, result: dict[str, Any], started_at: float | None) -> None:
         """Produce an ArticleResult (as it travelled between hops) and its events; count them.
 
-        The last hop of every article: the dedup gather for articles without events, the
-        incidents agent for the others.
+        The last hop of every article: the near-duplicate index for articles without
+        events, the incidents agent for the others.
         """
         result_bytes = self.check_size(orjson.dumps(result), "the ArticleResult")
         event_bytes = [(e["event_id"].encode(), orjson.dumps(e)) for e in result["events"]]

@@ -59,11 +59,6 @@ class Settings:
     dedup_threshold: float = _setting(
         "RAQIB_DEDUP_THRESHOLD", 0.8, "Similarity above which an article is a near-duplicate."
     )
-    dedup_partitions: int = _setting(
-        "RAQIB_DEDUP_PARTITIONS",
-        2,
-        "Partitions of dedup.bands: every article visits each (one message per partition).",
-    )
     dedup_window_days: int = _setting(
         "RAQIB_DEDUP_WINDOW_DAYS", 7, "How long an article stays in the near-duplicate index."
     )

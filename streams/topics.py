@@ -23,10 +23,10 @@ class TopicSpec:
     doc: str
     compacted: bool = False
     internal: bool = False  # a repartition hop between Raqib's own agents
-    partitions_setting: str = "partitions"  # the Settings field giving its partition count
+    fixed_partitions: int | None = None  # else RAQIB_PARTITIONS
 
     def partitions(self, settings: Settings) -> int:
-        return int(getattr(settings, self.partitions_setting))
+        return self.fixed_partitions or settings.partitions
 
 
 SPECS: tuple[TopicSpec, ...] = (
@@ -49,17 +49,15 @@ SPECS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec("articles.dlq", "original key", "DeadLetter: original bytes with the reason"),
     TopicSpec(
-        "dedup.bands",
-        "band hash",
-        "MinHash band signatures, repartitioned by band",
+        "dedup.index",
+        "article id",
+        "analysed articles with their MinHash signatures, all through one index",
         internal=True,
-        # every article visits each of its partitions, so few: a message costs far more
-        # than the look-up it carries (see README, Performance)
-        partitions_setting="dedup_partitions",
+        # 64 bands fall in every partition of a band-partitioned index, so each partition
+        # would see every article: more would add messages and parallelise nothing
+        fixed_partitions=1,
     ),
-    TopicSpec(
-        "dedup.gather", "article id", "analysed article + band answers, by article", internal=True
-    ),
+    TopicSpec("dedup.notices", "article id", "near-duplicate decisions, by article", internal=True),
     TopicSpec(
         "incidents.blocks", "blocking key", "analysed articles with events, by block", internal=True
     ),
@@ -84,8 +82,8 @@ class Topics:
     incidents = property(lambda self: self.name("events.incidents"))
     duplicates = property(lambda self: self.name("articles.duplicates"))
     dlq = property(lambda self: self.name("articles.dlq"))
-    bands = property(lambda self: self.name("dedup.bands"))
-    gather = property(lambda self: self.name("dedup.gather"))
+    index = property(lambda self: self.name("dedup.index"))
+    notices = property(lambda self: self.name("dedup.notices"))
     blocks = property(lambda self: self.name("incidents.blocks"))
 
     def resolve(self, name: str) -> str:

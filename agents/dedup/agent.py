@@ -1,17 +1,24 @@
-"""Wires the near-duplicate index to Kafka: band buckets per partition, then a gather by article.
+"""Wires the near-duplicate index to Kafka: every article through one index, then on.
 
-dedup.bands (partitioned by band: copies meet whatever their article keys)
-  -> `bands`: look the article's bands up in the partition's index, add it, reply
-dedup.gather (partitioned by article id: the analysed article + every partition's reply)
-  -> `gather`: when all replies are in, decide duplicate_of, announce duplicates, and pass
-     the article on to the incidents hop (or emit it when it has no events)
+dedup.index (one partition: whatever its id, an article must meet its copies)
+  -> `bands`: the analysed article arrives with its MinHash signature; its bands are
+     looked up in the index, it is added, and the earliest near-copy keyed before it
+     becomes its duplicate_of; then on to the incidents hop (or out, when it has no events).
+dedup.notices (partitioned by article id)
+  -> `notices`: every near-duplicate decision, and every late one (an earlier-keyed
+     article that found this one after it was decided), so that the latest notice per
+     article on articles.duplicates is always its earliest original.
 
-State: `dedup-signatures` ("partition:id" -> signature, time and bands) is the durable
-index, one small changelog record per request; the band buckets are derived from it in
-memory (a MemoryIndex per partition, as the embedded mode's), rebuilt after a rebalance,
-and entries older than RAQIB_DEDUP_WINDOW_DAYS are dropped from both. `dedup-pending`
-holds articles waiting for their replies, the head and each reply under its own key so
-a reply rewrites a few bytes, not the whole article.
+One partition, because an index partitioned by band would see every article in every
+partition (64 bands fall in all of them): more partitions only added messages. And the
+article travels with its signature, because a gather holding it until the band replies
+came back cost about twice the messages (see README, Performance).
+
+State: `dedup-signatures` (article id -> signature, time and bands) is the durable index,
+one small changelog record per article; the band buckets are derived from it in memory
+(a MemoryIndex, as the embedded mode's), rebuilt after a rebalance, and entries older
+than RAQIB_DEDUP_WINDOW_DAYS are dropped from both. `dedup-decided` holds the earliest
+original announced per article.
 """
 
 from __future__ import annotations
@@ -20,15 +27,15 @@ from typing import Any
 
 import orjson
 
-from agents.incidents import blocking_key
+from agents.incidents.agent import file_or_emit
 from streams.app import Runtime
 from streams.records import DuplicateNotice, dumps
 
-from .index import Entry, Match, MemoryIndex, decide
-from .minhash import unpack
+from .index import Decision, Entry, Match, MemoryIndex, decide
+from .minhash import bands, unpack
 
 DAY = 86400.0
-EXPIRE_EVERY_S = 3600.0  # stream time between two expiries of a partition's index
+EXPIRE_EVERY_S = 3600.0  # stream time between two expiries of the index
 
 
 def register(rt: Runtime) -> tuple[Any, Any]:
@@ -36,147 +43,84 @@ def register(rt: Runtime) -> tuple[Any, Any]:
     window_days = settings.dedup_window_days
     window_s = window_days * DAY
     expires = (window_days + 1) * DAY
-    signatures = rt.app.Table(  # co-partitioned with dedup.bands
-        "dedup-signatures", default=dict, partitions=settings.dedup_partitions
-    )
-    indexes: dict[int, MemoryIndex] = rt.derived_state()  # from `signatures`, per partition
-    expired_at: dict[int, float] = {}
-    pending = rt.app.Table("dedup-pending", default=dict, partitions=settings.partitions)
+    signatures = rt.app.Table("dedup-signatures", default=dict, partitions=1)
+    derived: dict[str, MemoryIndex] = rt.derived_state()  # the index, from `signatures`
+    last_expiry: dict[str, float] = {}
     decided = (  # article id -> [original id, original ts, similarity]: the earliest so far
         rt.app.Table("dedup-decided", default=list, partitions=settings.partitions)
         .tumbling(DAY, expires=expires)
         .relative_to_stream()
     )
 
-    def index_for(part: int) -> MemoryIndex:
-        index = indexes.get(part)
+    def the_index() -> MemoryIndex:
+        index = derived.get("index")
         if index is None:
-            index = MemoryIndex(settings.dedup_threshold, window_s)
-            prefix = f"{part}:"
-            for key, stored in list(signatures.items()):
-                if key.startswith(prefix) and stored:
-                    article_id = key[len(prefix) :]
+            index = derived["index"] = MemoryIndex(settings.dedup_threshold, window_s)
+            for article_id, stored in list(signatures.items()):
+                if stored:
                     entry = Entry(article_id, stored["ts"], unpack(stored["v"]), stored["n"])
-                    index.add(entry, stored["b"])
-            indexes[part] = index
+                    index.add(entry, bands(entry.array))
         return index
 
-    def expire(part: int, index: MemoryIndex, now: float) -> None:
-        if now - expired_at.get(part, now) < EXPIRE_EVERY_S:
-            expired_at.setdefault(part, now)
+    def expire(index: MemoryIndex, now: float) -> None:
+        if now - last_expiry.setdefault("at", now) < EXPIRE_EVERY_S:
             return
-        expired_at[part] = now
+        last_expiry["at"] = now
         for article_id in index.expire(now):
-            signatures.pop(f"{part}:{article_id}", None)
+            signatures.pop(article_id, None)
 
     async def look_up(message: Any) -> None:
-        request = orjson.loads(message.value)
-        entry = Entry(request["id"], request["ts"], unpack(request["sig"]), request["size"])
-        part = message.partition
-        matches: list[Match] = []
+        item = orjson.loads(message.value)
+        result = item["result"]
+        entry = Entry(result["id"], item["ts"], unpack(item["sig"]), item["size"])
         try:
             with rt.stage("dedup"):
-                index = index_for(part)
-                matches = index.look_up(entry, request["bands"])
-                signatures[f"{part}:{entry.id}"] = {
-                    "v": request["sig"],
-                    "n": entry.size,
-                    "ts": entry.ts,
-                    "b": request["bands"],
-                }
-                expire(part, index, entry.ts)
+                index = the_index()
+                matches = index.look_up(entry, bands(entry.array))
+                signatures[entry.id] = {"v": item["sig"], "n": entry.size, "ts": entry.ts}
+                expire(index, entry.ts)
+                decision = decide(entry.key, matches)
         except Exception as exc:  # degrade, don't drop: the article goes on undeduplicated
             await rt.dead_letters.send(message, "dedup", exc)
-        reply = {
-            "kind": "reply",
-            "id": entry.id,
-            "token": request["token"],
-            "part": part,
-            "matches": [[m.id, m.ts, m.similarity] for m in matches],
-        }
-        await rt.send("dedup.gather", entry.id.encode(), orjson.dumps(reply))
+            decision = Decision(None)
+        if decision.duplicate_of is not None:
+            result["duplicate_of"] = decision.duplicate_of.id
+            await notify(entry.id, decision.duplicate_of)
+        for copy in decision.late:  # the later-keyed copies learn of their original
+            await notify(copy.id, Match(entry.id, entry.ts, copy.similarity))
+        await file_or_emit(rt, result, item["ts"], item["started"])
 
-    async def gather_one(message: Any) -> None:
-        item = orjson.loads(message.value)
-        if item["kind"] == "late":
-            await late(item)
-            return
-        token = item["token"]  # the input message this is about
-        if item["kind"] == "head":
-            head = item
-            pending[f"{token}|head"] = head
-        else:
-            pending[f"{token}|{item['part']}"] = item["matches"]
-            if f"{token}|head" not in pending:
-                return
-            head = pending[f"{token}|head"]
-        keys = [f"{token}|{part}" for part in head["parts"]]
-        if not all(key in pending for key in keys):
-            return
-        replies = {key: pending[key] for key in keys}
-        try:
-            await finish(head, replies)
-        except Exception as exc:  # degrade, don't drop: the article is emitted as analysed
-            await rt.dead_letters.send(message, "dedup", exc)
-            await rt.emit_result(head["result"], head["started"])
-        for key in [f"{token}|head", *keys]:
-            pending.pop(key, None)
+    async def notify(article_id: str, original: Match) -> None:
+        notice = {"id": article_id, "original": [original.id, original.ts, original.similarity]}
+        await rt.send("dedup.notices", article_id.encode(), orjson.dumps(notice))
 
     def known_original(article_id: str) -> Match | None:
-        """The best original announced so far for an article (decided, or a late find)."""
+        """The earliest original announced so far for an article."""
         for day in range(window_days + 1):
             found = decided[article_id].delta(day * DAY)
             if found:
                 return Match(*found)
         return None
 
-    async def announce(article_id: str, original: Match) -> bool:
-        """Announce `original` unless an earlier-keyed one was announced: the latest notice
-        per article on articles.duplicates is then always the earliest original."""
+    async def announce(message: Any) -> None:
+        """Announce an original unless an earlier-keyed one was announced: the latest
+        notice per article on articles.duplicates is then always the earliest original."""
+        notice = orjson.loads(message.value)
+        article_id, original = notice["id"], Match(*notice["original"])
         best = known_original(article_id)
         if best is not None and (best.ts, best.id) <= (original.ts, original.id):
-            return False
-        decided[article_id] = [original.id, original.ts, original.similarity]
-        notice = DuplicateNotice(article_id, original.id, original.similarity)
-        await rt.send("articles.duplicates", article_id.encode(), dumps(notice))
+            return
+        decided[article_id] = notice["original"]
+        record = DuplicateNotice(article_id, original.id, original.similarity)
+        await rt.send("articles.duplicates", article_id.encode(), dumps(record))
         rt.metrics.duplicates.inc()
-        return True
 
-    async def late(item: dict[str, Any]) -> None:
-        """An earlier-keyed article found this one after it was decided (see index.py)."""
-        await announce(item["id"], Match(item["original"], item["ts"], item["similarity"]))
-
-    async def finish(head: dict[str, Any], replies: dict[str, list[list[Any]]]) -> None:
-        result = head["result"]
-        own = (head["ts"], result["id"])
-        decision = decide(own, (Match(*m) for ms in replies.values() for m in ms))
-        if decision.duplicate_of is not None:
-            await announce(result["id"], decision.duplicate_of)
-        best = known_original(result["id"])  # a late find may have come first
-        if best is not None:
-            result["duplicate_of"] = best.id
-        for copy in decision.late:  # tell the later-keyed copies' partitions
-            correction = {
-                "kind": "late",
-                "id": copy.id,
-                "original": result["id"],
-                "ts": head["ts"],
-                "similarity": copy.similarity,
-            }
-            await rt.send("dedup.gather", copy.id.encode(), orjson.dumps(correction))
-        if result["events"]:
-            block = blocking_key(result["events"][0])
-            onward = {"result": result, "ts": head["ts"], "started": head["started"]}
-            await rt.send("incidents.blocks", block.encode(), orjson.dumps(onward))
-        else:
-            await rt.emit_result(result, head["started"])
-
-    @rt.app.agent(rt.channels["dedup.bands"], name="dedup-bands", concurrency=1)
-    async def bands(stream: Any) -> None:
+    @rt.app.agent(rt.channels["dedup.index"], name="dedup-index", concurrency=1)
+    async def index_agent(stream: Any) -> None:
         await rt.consume(stream, "dedup", look_up)
 
-    @rt.app.agent(rt.channels["dedup.gather"], name="dedup-gather", concurrency=1)
-    async def gather(stream: Any) -> None:
-        await rt.consume(stream, "dedup", gather_one)
+    @rt.app.agent(rt.channels["dedup.notices"], name="dedup-notices", concurrency=1)
+    async def notices(stream: Any) -> None:
+        await rt.consume(stream, "dedup", announce)
 
-    return bands, gather
+    return index_agent, notices

@@ -3,19 +3,19 @@
 An article's *key* is (ingest time, id): fetched_at, else the input's timestamp
 (the Kafka message's in the stream; the input position in the embedded mode),
 then the id to break ties. Of two near-copies the one with the smaller key is
-the original. Both paths keep band buckets in a `MemoryIndex`: the embedded mode
-one for everything, the streaming band agent one per `dedup.bands` partition
-(derived from its `dedup-signatures` table): same code, same decisions.
+the original. Both paths keep band buckets in one `MemoryIndex`: the embedded mode
+in memory, the streaming index agent derived from its `dedup-signatures` table:
+same code, same decisions.
 
-Because partitions are processed concurrently, a copy can reach a band bucket
-before its original: then the *original* finds the copy as a candidate, and
+Articles reach the index in arrival order, not key order (input partitions are read
+concurrently, scrapers lag), so a copy can come before its original: then the
+*original* finds the copy as a candidate, and
 `decide` says the copy is a late duplicate, announced on articles.duplicates
 (compacted, keyed by article id: the latest notice per id is the truth).
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -69,19 +69,6 @@ def add(bucket: list[Pair], new: Entry, window_s: float) -> list[Pair]:
     kept.append([new.id, new.ts])
     kept.sort(key=lambda p: (p[1], p[0]))
     return kept[-BUCKET_LIMIT:]
-
-
-def partition_of(band: str, partitions: int) -> int:
-    """Where a band's bucket lives: every copy's band goes to the same partition."""
-    return zlib.crc32(band.encode()) % partitions
-
-
-def group_bands(bands: list[str], partitions: int) -> dict[int, list[str]]:
-    """Bands by partition: one message per partition instead of one per band."""
-    groups: dict[int, list[str]] = {}
-    for band in bands:
-        groups.setdefault(partition_of(band, partitions), []).append(band)
-    return groups
 
 
 @dataclass(slots=True)

@@ -47,14 +47,18 @@ class Signature:
         return np.asarray(self.values, dtype=np.uint32)
 
     def bands(self) -> list[str]:
-        """Band keys: the band's position and its rows, so equal keys mean an equal band."""
-        raw = self.array.astype("<u4").tobytes()
-        width = 4 * ROWS
-        return [f"{b}:{zlib.crc32(raw[b * width : (b + 1) * width]):08x}" for b in range(BANDS)]
+        return bands(self.array)
 
     def pack(self) -> str:
         """The values as base64 of little-endian uint32: what travels and what tables keep."""
         return base64.b64encode(self.array.astype("<u4").tobytes()).decode("ascii")
+
+
+def bands(values: np.ndarray) -> list[str]:
+    """Band keys: the band's position and its rows, so equal keys mean an equal band."""
+    raw = values.astype("<u4").tobytes()
+    width = 4 * ROWS
+    return [f"{b}:{zlib.crc32(raw[b * width : (b + 1) * width]):08x}" for b in range(BANDS)]
 
 
 def unpack(packed: str) -> np.ndarray:

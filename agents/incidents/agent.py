@@ -17,6 +17,7 @@ import orjson
 
 from streams.app import Runtime
 
+from . import blocking_key
 from .matching import Block, Incident, file_article
 
 
@@ -91,3 +92,16 @@ def register(rt: Runtime) -> Any:
         await rt.consume(stream, "incidents", file)
 
     return incidents
+
+
+async def file_or_emit(
+    rt: Runtime, result: dict[str, Any], ts: float, started: float | None
+) -> None:
+    """An analysed article's next hop: incidents.blocks when it has events, else the output."""
+    if result["events"]:
+        onward = rt.check_size(
+            orjson.dumps({"result": result, "ts": ts, "started": started}), "the article"
+        )
+        await rt.send("incidents.blocks", blocking_key(result["events"][0]).encode(), onward)
+    else:
+        await rt.emit_result(result, started)

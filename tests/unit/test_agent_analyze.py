@@ -8,11 +8,12 @@ from typing import Any
 import orjson
 from prometheus_client import CollectorRegistry
 
+from agents.dedup.minhash import NUM_PERM, unpack
 from streams.app import build_runtime
 from streams.settings import Settings
 
 
-def test_agent_analyze_sends_the_article_and_its_bands_on(seeds) -> None:
+def test_agent_analyze_sends_the_article_with_its_signature_to_the_index(seeds) -> None:
     registry = CollectorRegistry()
     rt = build_runtime(Settings(store="memory://", partitions=4), registry=registry)
     sent: dict[str, list[dict[str, Any]]] = {}
@@ -41,13 +42,9 @@ def test_agent_analyze_sends_the_article_and_its_bands_on(seeds) -> None:
             await ctx.put(b"\xff\xfe", key=b"broken")
 
     asyncio.run(run())
-    (head,) = [orjson.loads(m["value"]) for m in sent["dedup.gather"]]
-    assert head["kind"] == "head" and head["result"]["id"] == "000"
-    assert head["result"]["events"][0]["members"] == 12
-    requests = sent["dedup.bands"]
-    assert len(requests) == len(head["parts"]) and 1 <= len(requests) <= 4
-    assert sorted(m["partition"] for m in requests) == sorted({m["partition"] for m in requests})
-    assert sum(len(orjson.loads(m["value"])["bands"]) for m in requests) == 64
+    (item,) = [orjson.loads(m["value"]) for m in sent["dedup.index"]]
+    assert item["result"]["id"] == "000" and item["result"]["events"][0]["members"] == 12
+    assert len(unpack(item["sig"])) == NUM_PERM and item["size"] > 100
     (letter,) = [orjson.loads(m["value"]) for m in sent["articles.dlq"]]
     assert letter["reason"] == "invalid_utf8" and letter["stage"] == "decode"
     assert (

@@ -35,6 +35,6 @@ def test_cli_process_jsonl_reports_bad_lines_and_goes_on(tmp_path: Path) -> None
 
 
 def test_cli_a_bad_setting_is_one_clear_line() -> None:
-    result = CliRunner().invoke(main, ["settings"], env={"RAQIB_DEDUP_PARTITIONS": "0"})
+    result = CliRunner().invoke(main, ["settings"], env={"RAQIB_PARTITIONS": "0"})
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: RAQIB_DEDUP_PARTITIONS=0 must be positive"
+    assert result.output.strip() == "Error: RAQIB_PARTITIONS=0 must be positive"

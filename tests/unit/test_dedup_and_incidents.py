@@ -16,8 +16,6 @@ from agents.dedup.index import (
     MemoryIndex,
     add,
     decide,
-    group_bands,
-    partition_of,
 )
 from agents.dedup.minhash import (
     MIN_JACCARD,
@@ -256,15 +254,6 @@ def test_index_decide_takes_the_earliest_key_and_lists_later_ones() -> None:
     assert decision.duplicate_of is not None and decision.duplicate_of.id == "a"
     assert [m.id for m in decision.late] == ["y", "z"]
     assert decide((0.0, "first"), matches[:3]).duplicate_of is None
-
-
-def test_index_bands_are_routed_to_one_partition_each(seeds) -> None:
-    bands = sig(body(seeds)).bands()
-    grouped = group_bands(bands, 6)
-    assert sorted(b for part in grouped.values() for b in part) == sorted(bands)
-    for part, members in grouped.items():
-        assert 0 <= part < 6
-        assert all(partition_of(b, 6) == part for b in members)
 
 
 # incidents: blocking and pair affinity ---------------------------------------------------------

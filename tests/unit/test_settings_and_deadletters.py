@@ -29,7 +29,7 @@ def test_settings_read_from_env_with_types_and_overrides() -> None:
 @pytest.mark.parametrize(
     ("env", "value"),
     [
-        ("RAQIB_DEDUP_PARTITIONS", "0"),
+        ("RAQIB_DEDUP_WINDOW_DAYS", "0"),
         ("RAQIB_PARTITIONS", "-1"),
         ("RAQIB_MAX_MESSAGE_BYTES", "0"),
         ("RAQIB_DEDUP_THRESHOLD", "1.5"),
