@@ -100,6 +100,7 @@ class Runtime:
                     await delivered
                 except Exception as exc:  # a send the broker refused: the input is dead
                     await self.dead_letters.send_or_exit(event.message, stage, exc)
+                faust_fixes.handled(event.message)
                 await manual.ack(event)
 
         acking = asyncio.ensure_future(acker())

@@ -11,7 +11,9 @@ on every hop) and traced through the topics and the library's source:
    awaited the seek to committed offsets, and only then resumed flow control, so
    whatever the fetcher read in between was skipped and acked. We resume partitions
    last, and ignore an ack while flow control is suspended or for a message of an older
-   generation: such a message is read again after the seek.
+   generation: such a message is read again after the seek. Not so for a message an
+   agent has handled (`handled`): its ack must count, or the hand-over, which waits for
+   every message in flight to be acked, waits for ever (a rebalance under load hung).
 2. Before committing offsets Faust flushes its producer, but the buffer of table
    changelog records (`ProducerBuffer.flush`) stops waiting after 0.1 s without a send
    and returns with records still queued: offsets could be committed for input whose
@@ -21,12 +23,21 @@ on every hop) and traced through the topics and the library's source:
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Any, cast
 
 from faust.tables.recovery import Recovery
 from faust.transport.consumer import Consumer
 
 _library_ack = Consumer.ack
+_handled: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def handled(message: Any) -> None:
+    """Mark a message an agent has processed (outputs delivered, or a dead letter), so
+    its ack counts even during a rebalance. Acks are in stream order, so everything
+    before it in its partition was processed too."""
+    _handled.add(message)
 
 
 def _ack(self: Any, message: Any) -> bool:
@@ -35,7 +46,7 @@ def _ack(self: Any, message: Any) -> bool:
     stale = message.generation_id is not None and message.generation_id != (
         app.consumer_generation_id
     )
-    if stale or not app.flow_control.is_active():
+    if message not in _handled and (stale or not app.flow_control.is_active()):
         return False  # not processed: the seek after the rebalance reads it again
     return bool(_library_ack(self, message))
 

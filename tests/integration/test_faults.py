@@ -1,5 +1,6 @@
-"""Faults against the real broker: a worker SIGKILLed three times mid-run, the broker stopped
-and restarted mid-run, and 10,000 fuzzed messages mixed into valid traffic. After each, every
+"""Faults against the real broker: a worker SIGKILLed three times mid-run, workers joining
+and leaving mid-run, the broker stopped and restarted mid-run, and 10,000 fuzzed messages
+mixed into valid traffic. After each, every
 input has its ArticleResult or its dead letter, and what was delivered twice (at-least-once)
 carries the same ids, so consumers deduplicate by `event_id`."""
 
@@ -109,6 +110,38 @@ def test_a_worker_killed_three_times_loses_nothing(stack) -> None:
     assert all(v[0]["reason"] == "invalid_json" for v in outcomes.letters.values())
     redelivered = outcomes.check_redeliveries_share_ids()
     print(f"\n{len(keys)} inputs, 3 kills, {redelivered} delivered more than once")
+
+
+def _outputs(seen: dict[str, list[Any]]) -> int:
+    return len(seen["articles.classified"]) + len(seen["articles.dlq"])
+
+
+def test_workers_joining_and_leaving_mid_run_hand_over_promptly(stack) -> None:
+    """Scaling under load: a second worker joins while the first is busy, then the first
+    is stopped (SIGTERM) while both are. Each hand-over waits for the messages in flight
+    to be acked, so it must not wait for acks that never come: the join settles and the
+    stop ends within seconds, and nothing is lost."""
+    s = stack()
+    first = s.worker()
+    first.wait_ready()
+    messages = pages(1500)
+    keys = {k.decode() for k, _ in messages}
+    reader = s.reader(OUTPUTS)
+    try:
+        s.produce(messages)
+        reader.read(lambda seen: _outputs(seen) >= 200, timeout_s=120)
+        s.worker().wait_ready(members=2, timeout_s=60)
+        reader.read(lambda seen: _outputs(seen) >= 600, timeout_s=120)
+        began = time.monotonic()
+        first.stop(timeout_s=60)
+        stopping = time.monotonic() - began
+        outcomes = _settle(reader, keys, timeout_s=240)
+    finally:
+        reader.close()
+    assert stopping < 20, f"SIGTERM took {stopping:.0f}s:\n{first.tail_log()}"
+    assert not outcomes.missing(keys), f"lost: {sorted(outcomes.missing(keys))[:20]}"
+    redelivered = outcomes.check_redeliveries_share_ids()
+    print(f"\n{len(keys)} inputs, stop took {stopping:.1f}s, {redelivered} delivered twice")
 
 
 @pytest.fixture

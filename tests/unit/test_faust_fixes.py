@@ -42,6 +42,26 @@ def test_a_skipped_message_is_not_acked_so_no_commit_passes_it() -> None:
     assert consumer._acked[tp] == [2]  # offsets 0 and 1 will be read again
 
 
+def test_a_handled_message_is_acked_during_a_rebalance_so_the_hand_over_ends() -> None:
+    from streams import faust_fixes
+
+    rt = build_runtime(Settings(store="memory://"), registry=CollectorRegistry())
+    app, consumer = rt.app, rt.app.consumer
+    app.topics.acks_enabled_for = lambda topic: True
+    app.consumer_generation_id = 5
+    tp = TP("t.articles.raw", 0)
+    done, skipped, older = _message(0, 5), _message(1, 5), _message(2, 4)
+    faust_fixes.handled(done)
+    faust_fixes.handled(older)  # handled, then a rebalance overtook its ack
+
+    app.flow_control.suspend()  # the hand-over waits for every message in flight
+    assert consumer.ack(done) is True and done.acked
+    assert consumer.ack(skipped) is False and not skipped.acked
+    app.flow_control.resume()
+    assert consumer.ack(older) is True
+    assert consumer._acked[tp] == [0, 2]
+
+
 def test_building_the_app_installs_the_recovery_order() -> None:
     from streams import faust_fixes
 
