@@ -1,7 +1,7 @@
 """Wires the near-duplicate index to Kafka: every article through one index, then on.
 
 dedup.index (one partition: whatever its id, an article must meet its copies)
-  -> `bands`: the analysed article arrives with its MinHash signature; its bands are
+  -> `index`: the analysed article arrives with its MinHash signature; its bands are
      looked up in the index, it is added, and the earliest near-copy keyed before it
      becomes its duplicate_of; then on to the incidents hop (or out, when it has no events).
 dedup.notices (partitioned by article id)
@@ -14,10 +14,10 @@ partition (64 bands fall in all of them): more partitions only added messages. A
 article travels with its signature, because a gather holding it until the band replies
 came back cost about twice the messages (see README, Performance).
 
-State: `dedup-signatures` (article id -> signature, time and bands) is the durable index,
-one small changelog record per article; the band buckets are derived from it in memory
-(a MemoryIndex, as the embedded mode's), rebuilt after a rebalance, and entries older
-than RAQIB_DEDUP_WINDOW_DAYS are dropped from both. `dedup-decided` holds the earliest
+State: `dedup-signatures` (article id -> signature, shingle count, time) is the durable
+index, one small changelog record per article; the band buckets are derived from it in
+memory (a MemoryIndex, as the embedded mode's), rebuilt after a rebalance, and entries
+older than RAQIB_DEDUP_WINDOW_DAYS are dropped from both. `dedup-decided` holds the earliest
 original announced per article.
 """
 
