@@ -213,7 +213,10 @@ def _faust_app(settings: Settings) -> faust.App:
         producer_acks=-1,
         producer_max_request_size=3 * settings.max_message_bytes + 65536,
         consumer_max_fetch_size=4 * settings.max_message_bytes,
-        broker_commit_every=200,
+        # Offsets are committed by Faust's timer every second. Its count-based commit runs
+        # inside the loop that hands fetched messages to the agents, so each one held every
+        # agent up while the producer flushed (latency stalls of a second): never by count.
+        broker_commit_every=2**31,
         # a crashed worker's partitions move after 10 s, not the default minute (heartbeats
         # run in the consumer thread, so a long message does not miss them)
         broker_session_timeout=10.0,
