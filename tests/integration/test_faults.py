@@ -1,8 +1,8 @@
 """Faults against the real broker: a worker SIGKILLed three times mid-run, workers joining
 and leaving mid-run, the broker stopped and restarted mid-run, and 10,000 fuzzed messages
-mixed into valid traffic. After each, every
-input has its ArticleResult or its dead letter, and what was delivered twice (at-least-once)
-carries the same ids, so consumers deduplicate by `event_id`."""
+mixed into valid traffic. After each, every input has its ArticleResult or its dead letter,
+and what was delivered twice (at-least-once) carries the same ids, so consumers deduplicate
+by `event_id`."""
 
 from __future__ import annotations
 
