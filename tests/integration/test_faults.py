@@ -80,6 +80,10 @@ def _settle(reader: Any, keys: set[str], timeout_s: float) -> Outcomes:
             return outcomes
 
 
+def _outputs(seen: dict[str, list[Any]]) -> int:
+    return len(seen["articles.classified"]) + len(seen["articles.dlq"])
+
+
 def test_a_worker_killed_three_times_loses_nothing(stack) -> None:
     s = stack()
     s.worker().wait_ready()
@@ -92,12 +96,7 @@ def test_a_worker_killed_three_times_loses_nothing(stack) -> None:
         print(f"\nproduced in {time.monotonic() - began:.1f}s")
         for share in (0.15, 0.4, 0.65):
             target = int(share * len(messages))
-            reader.read(
-                lambda seen, t=target: (
-                    len(seen["articles.classified"]) + len(seen["articles.dlq"]) >= t
-                ),
-                timeout_s=120,
-            )
+            reader.read(lambda seen, t=target: _outputs(seen) >= t, timeout_s=120)
             print(f"kill at {target} after {time.monotonic() - began:.1f}s")
             s.workers[-1].kill()  # SIGKILL: no commit, no flush, no goodbye to the group
             s.worker().wait_ready()
@@ -110,10 +109,6 @@ def test_a_worker_killed_three_times_loses_nothing(stack) -> None:
     assert all(v[0]["reason"] == "invalid_json" for v in outcomes.letters.values())
     redelivered = outcomes.check_redeliveries_share_ids()
     print(f"\n{len(keys)} inputs, 3 kills, {redelivered} delivered more than once")
-
-
-def _outputs(seen: dict[str, list[Any]]) -> int:
-    return len(seen["articles.classified"]) + len(seen["articles.dlq"])
 
 
 def test_workers_joining_and_leaving_mid_run_hand_over_promptly(stack) -> None:
