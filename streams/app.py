@@ -36,6 +36,7 @@ from .topics import SPECS, Topics
 log = logging.getLogger(__name__)
 
 IN_FLIGHT = 32  # messages an agent has handled whose sends the broker has not yet acked
+SESSION_TIMEOUT_S = 10.0  # a worker silent this long leaves the group (its partitions move)
 
 # Delivery futures of the sends made while handling the current input message.
 _deliveries: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
@@ -212,6 +213,10 @@ def _faust_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
         producer_max_request_size=3 * settings.max_message_bytes + 65536,
+        # aiokafka keeps one produce request in flight per broker, and a request carries one
+        # batch per partition: with the default 16 KB batches, one article per request on
+        # dedup.index (one partition). 256 KB batches: drain rate 121-128 -> 145-153 pages/s.
+        producer_max_batch_size=256 * 1024,
         consumer_max_fetch_size=4 * settings.max_message_bytes,
         # Offsets are committed by Faust's timer every second. Its count-based commit runs
         # inside the loop that hands fetched messages to the agents, so each one held every
@@ -219,7 +224,7 @@ def _faust_app(settings: Settings) -> faust.App:
         broker_commit_every=2**31,
         # a crashed worker's partitions move after 10 s, not the default minute (heartbeats
         # run in the consumer thread, so a long message does not miss them)
-        broker_session_timeout=10.0,
+        broker_session_timeout=SESSION_TIMEOUT_S,
         broker_heartbeat_interval=2.0,
         broker_commit_interval=1.0,
         table_cleanup_interval=60.0,
