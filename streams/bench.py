@@ -7,6 +7,7 @@ same run, and reported as a ratio beside the raw numbers.
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from agents.pipeline import Analyzer
+from agents.pipeline import Analyzer, Embedded
 from streams.pagegen import PageGenerator
 from streams.records import RawArticle, Rejected
 
@@ -25,7 +26,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def embedded(pages: int = 2000, warmup: int = 100) -> dict[str, Any]:
-    """Pages/s of clean+classify and of the whole stateless pipeline, on one core, one run."""
+    """Pages/s of clean+classify, of the whole stateless pipeline and of all stages with
+    their state, on one core, one run."""
     gen = PageGenerator()
     corpus = [RawArticle(id=i, text=t) for i, t in gen.pages(pages + warmup)]
     analyzer = Analyzer()
@@ -66,6 +68,11 @@ def embedded(pages: int = 2000, warmup: int = 100) -> dict[str, Any]:
     results["full_vs_clean_classify"] = (
         results["full"]["pages_per_s"] / results["clean+classify"]["pages_per_s"]
     )
+    # every stage with its state (near-duplicates, incidents), as `raqib process` runs
+    # them: what a streaming worker does, without Kafka
+    began = time.perf_counter()
+    sum(1 for _ in Embedded(analyzer).run_outcomes(corpus[warmup:]))
+    results["all_stages"] = {"pages_per_s": pages / (time.perf_counter() - began)}
     return results
 
 
@@ -264,37 +271,77 @@ class StreamBench:
     def throughput(
         self, workers: int, passthrough: bool = False, settings: dict[str, str] | None = None
     ) -> dict[str, Any]:
-        """Pages/s from the first page sent to the last output, workers ready beforehand;
-        `settings`: RAQIB_ variables of the workers beyond the benchmark's own."""
+        """Pages/s of ready workers draining a backlog of every page; `settings`: RAQIB_
+        variables of the workers beyond the benchmark's own.
+
+        The workers are stopped (SIGSTOP) while the pages are produced and continued when
+        the clock starts; until the last output, this process only polls the output topics'
+        end offsets. On a small machine the benchmark's own client would otherwise take
+        cores from what it measures.
+        """
+        from .app import SESSION_TIMEOUT_S
+
         env = self._stack(settings)
         procs, raw, outputs = self._start(env, workers, passthrough)
         pids = {"bench client": None, "broker": self.broker_pid}
         pids.update({f"worker {n + 1}": w.process.pid for n, w in enumerate(procs)})
-        cpu_before = {
-            name: cpu_seconds(pid) for name, pid in pids.items() if name != "broker" or pid
-        }
-        began = time.monotonic()
         try:
-            sent = self._produce(raw)
-            records = self._collect(outputs, len(self.pages), timeout_s=60 + len(self.pages))
-            rss = max(peak_rss_mb(w.process.pid) for w in procs if w.process is not None)
+            for worker in procs:
+                worker.process.send_signal(signal.SIGSTOP)
+            paused = time.monotonic()
+            try:
+                self._produce(raw)
+            finally:
+                cpu_before = {
+                    name: cpu_seconds(pid) for name, pid in pids.items() if name != "broker" or pid
+                }
+                began, began_wall = time.monotonic(), time.time()
+                for worker in procs:
+                    worker.process.send_signal(signal.SIGCONT)
+            if began - paused > SESSION_TIMEOUT_S / 2:  # no heartbeats while stopped
+                raise RuntimeError(
+                    f"producing {len(self.pages)} pages took {began - paused:.1f}s: the stopped"
+                    " workers may have left their group. Use fewer pages"
+                )
+            self._await_outputs(outputs, len(self.warm_up) + len(self.pages), 60 + len(self.pages))
             cpu = {name: cpu_seconds(pids[name]) - t for name, t in cpu_before.items()}
             window = time.monotonic() - began
+            rss = max(peak_rss_mb(w.process.pid) for w in procs if w.process is not None)
+            records = self._collect(outputs, len(self.pages), timeout_s=60)
         finally:
             for worker in procs:
                 worker.stop()
             self._drop(env)
-        elapsed = max(ts for _, ts in records) - min(sent.values())
+        elapsed = max(ts for _, ts in records) - began_wall
         return {
             "workers": workers,
             "pages_per_s": len(self.pages) / elapsed,
             "seconds": elapsed,
             "peak_rss_mb": rss,
             # where the machine's cores went: on a small machine a second worker may find
-            # none free (the broker and this benchmark's client share them)
+            # none free (the broker shares them)
             "cpu_ms_per_page": {name: 1000 * s / len(self.pages) for name, s in cpu.items()},
             "busy_cores": sum(cpu.values()) / window,  # over the same window as the CPU
         }
+
+    def _await_outputs(self, topics: list[str], expected: int, timeout_s: float) -> None:
+        """Wait until the topics hold `expected` records, reading only their end offsets."""
+        from kafka import KafkaConsumer, TopicPartition
+
+        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap)
+        try:
+            partitions = [
+                TopicPartition(topic, p)
+                for topic in topics
+                for p in consumer.partitions_for_topic(topic) or ()
+            ]
+            deadline = time.monotonic() + timeout_s
+            while (held := sum(consumer.end_offsets(partitions).values())) < expected:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{held} of {expected} outputs in {timeout_s:.0f}s")
+                time.sleep(0.05)
+        finally:
+            consumer.close()
 
     def latency(self, rate: float) -> dict[str, Any]:
         """End-to-end seconds (page sent -> ArticleResult in Kafka) at a fixed input rate."""
@@ -360,6 +407,8 @@ def stream(pages: int = 2000, bootstrap: str | None = None, workdir: Path | None
     one = report["full_1_worker"]["pages_per_s"]
     report["ratios"] = {
         "full_vs_passthrough": one / report["passthrough"]["pages_per_s"],
+        # what Kafka and Faust cost the same work on one core
+        "full_vs_embedded_all_stages": one / report["embedded"]["all_stages"]["pages_per_s"],
         "two_workers_vs_one": report["full_2_workers"]["pages_per_s"] / one,
         "two_workers_no_standby_vs_one": report["full_2_workers_no_standby"]["pages_per_s"] / one,
     }
