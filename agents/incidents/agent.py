@@ -4,9 +4,13 @@ incidents.blocks (key: the blocking key, the event's country) -> `incidents`: fi
 article's events into the block's open incidents, store what changed, then emit the final
 ArticleResult and events (with incident ids) and the new incident states on
 events.incidents (compacted; an incident merged into another gets a tombstone). The table
-is keyed "block:<key>" (open incident ids) and "inc:<id>" (state), so one message writes
-only its own block's incidents; the worker keeps the blocks it owns decoded in memory,
-read from the table once after each rebalance.
+is keyed "inc:<id>" (the incident's state, its block in it), so one message writes only the
+incidents it changed; the worker keeps the blocks it owns decoded in memory, grouped from
+the table in one pass after each rebalance.
+
+Until 2026-12-01 each block also had a "block:<key>" record listing its open incidents,
+rewritten by every article filed into it: a record growing with the block (a country with
+1,500 open incidents: about 30 KB per article). Such records are ignored.
 """
 
 from __future__ import annotations
@@ -28,24 +32,36 @@ def register(rt: Runtime) -> Any:
     big = rt.analyzer.extractor.gazetteer.is_big_city
     # The open incidents of each block, derived from `store` when first used (as the
     # embedded mode holds them), so an article does not decode its whole block again;
-    # forgotten when partitions move, and a block whose filing failed is read again.
-    blocks: dict[str, Block] = rt.derived_state()
+    # forgotten when partitions move or a filing fails, and then read again.
+    derived: dict[str, Any] = rt.derived_state()
 
     def block_for(key: str) -> Block:
+        blocks: dict[str, Block] = derived.setdefault("blocks", {})
         block = blocks.get(key)
         if block is None:
-            ids = store[f"block:{key}"].get("ids", [])
-            states = [store[f"inc:{i}"] for i in ids]
-            open_ = [Incident.from_state(dict(state)) for state in states if state]
+            states = sorted(stored_by_block().pop(key, []), key=lambda s: s["incident_id"])
+            open_ = [Incident.from_state(dict(state)) for state in states]
             block = blocks[key] = Block(key, open_, big=big)
         return block
+
+    def stored_by_block() -> dict[str, list[dict[str, Any]]]:
+        """The stored incident states by block, from one pass over the table (the blocks
+        of standby partitions included: grouped, never decoded)."""
+        if "stored" not in derived:
+            grouped: dict[str, list[dict[str, Any]]] = {}
+            for name, state in store.items():
+                if name.startswith("inc:") and state:
+                    grouped.setdefault(state["block"], []).append(state)
+            derived["stored"] = grouped
+        stored: dict[str, list[dict[str, Any]]] = derived["stored"]
+        return stored
 
     async def file(message: Any) -> None:
         item = orjson.loads(message.value)
         try:
             await file_incidents(message, item)
         except Exception as exc:  # degrade, don't drop: the article goes out without incidents
-            blocks.pop(message.key.decode(), None)  # as stored, not half-filed
+            derived.clear()  # read again as stored, not half-filed
             await rt.dead_letters.send(message, "incidents", exc)
             await rt.emit_result(item["result"], item["started"])
 
@@ -75,7 +91,6 @@ def register(rt: Runtime) -> Any:
                 store[name] = state
             for gone in set(ids) - current:  # merged away, or expired from the window
                 store.pop(f"inc:{gone}", None)
-            store[f"block:{key}"] = {"ids": sorted(current)}
         await rt.emit_result(result, item["started"])
         for incident in filed.changed:
             record = orjson.dumps(incident.to_record())

@@ -99,6 +99,10 @@ class Stack:
     def reader(self, topics: Iterable[str]) -> Reader:
         return Reader(self.broker.bootstrap, {self.topics.name(t): t for t in topics})
 
+    def changelog_reader(self, table: str) -> Reader:
+        """A table's changelog (Faust names it after the app id, not the topic prefix)."""
+        return Reader(self.broker.bootstrap, {f"{self.settings.app_id}-{table}-changelog": table})
+
     def close(self) -> None:
         for worker in self.workers:
             worker.stop()
