@@ -8,9 +8,15 @@ because a syndicated copy with a different tail or a truncated body is a near-
 copy by *containment* (001 is all inside 000: Jaccard 0.47, containment 1.0),
 which Jaccard alone would miss. Candidates are then checked on the signatures.
 
-Minimum hashes are folded to 32 bits once computed: two different minima agree by
-chance once in 2**32 slots, and a signature travels and stays in memory as 512
-bytes (`pack`) instead of a list of 128 big integers.
+The permutations are multiply-add-shift hashes of the shingle folded to 32 bits,
+((a*x + b) mod 2**64) >> 32 with random 64-bit a and b (Dietzfelbinger): 2-independent,
+so the estimate of Jaccard has the error of independent permutations (standard error
+0.044 at J = 0.5 with 128). Until 2026-12-01 they were (a*x + b) mod (2**61 - 1) with
+a < 2**31: a*x wrapped around the prime only a few times, so every permutation ranked
+the shingles nearly alike and the error was twice that; numpy's uint64 `%` also made a
+signature 0.31 ms instead of 0.25. Signatures of the two schemes are not comparable.
+Values are 32 bits: two different minima agree by chance once in 2**32 slots, and a
+signature travels and stays in memory as 512 bytes (`pack`).
 """
 
 from __future__ import annotations
@@ -29,10 +35,10 @@ ROWS = 2
 BANDS = NUM_PERM // ROWS
 SHINGLE = 4  # words per shingle
 MIN_JACCARD = 0.15  # below this the overlap is common phrases, whatever the containment says
-_PRIME = np.uint64((1 << 61) - 1)
-_RNG = np.random.default_rng(20250219)  # fixed: signatures must agree across processes
-_A = _RNG.integers(1, 1 << 31, NUM_PERM, dtype=np.uint64)  # a*x < 2**63: no wrap-around
-_B = _RNG.integers(0, int(_PRIME), NUM_PERM, dtype=np.uint64)
+_RNG = np.random.default_rng(20251201)  # fixed: signatures must agree across processes
+_U64 = np.iinfo(np.uint64).max
+_A = _RNG.integers(0, _U64, NUM_PERM, dtype=np.uint64, endpoint=True)[:, None]
+_B = _RNG.integers(0, _U64, NUM_PERM, dtype=np.uint64, endpoint=True)[:, None]
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F], dtype=np.uint64)
 _WORD = re.compile(r"\w+")
 
@@ -76,13 +82,10 @@ def signature(text: str) -> Signature | None:
     shingles = np.zeros(n, dtype=np.uint64)
     for i in range(SHINGLE):  # a shingle's hash mixes its words' hashes, in order
         shingles = shingles * np.uint64(31) + tokens[i : i + n] * _MIX[i]
-    shingles = np.unique(shingles % _PRIME)
-    # (a*x + b) mod p for every permutation and shingle, with x folded to 32 bits so
-    # that a*x + b stays below 2**64
+    shingles = np.unique(shingles)
     x = (shingles ^ (shingles >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
-    hashed = (_A[:, None] * x[None, :] + _B[:, None]) % _PRIME
-    folded = hashed.min(axis=1) & np.uint64(0xFFFFFFFF)
-    return Signature(tuple(int(v) for v in folded), len(shingles))
+    hashed = (_A * x[None, :] + _B) >> np.uint64(32)  # uint64 arrays wrap: mod 2**64
+    return Signature(tuple(hashed.min(axis=1).tolist()), len(shingles))
 
 
 def similarity(a: Signature, b: Signature) -> tuple[float, float]:

@@ -153,6 +153,29 @@ def test_minhash_unrelated_texts_and_rewrites_are_not_near_copies(seeds) -> None
     assert not set(text.bands()) & set(sig(UNRELATED).bands())
 
 
+def test_minhash_estimates_jaccard_as_well_as_independent_permutations_would() -> None:
+    """128 independent permutations estimate J with a standard error of at most 0.044.
+    The earlier (a*x + b) mod p with a < 2**31 wrapped around p only a few times, so its
+    permutations ranked shingles alike: an error of 0.08 on texts like these."""
+    rng = np.random.default_rng(7)
+    letters = list("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+
+    def words(n: int) -> list[str]:
+        return ["".join(rng.choice(letters, size=int(rng.integers(3, 8)))) for _ in range(n)]
+
+    def shingles(ws: list[str]) -> set[tuple[str, ...]]:
+        return {tuple(ws[i : i + 4]) for i in range(len(ws) - 3)}
+
+    errors = []
+    for _ in range(150):
+        a = words(400)
+        b = a[: int(rng.integers(120, 400))] + words(int(rng.integers(0, 200)))
+        truth = len(shingles(a) & shingles(b)) / len(shingles(a) | shingles(b))
+        errors.append(similarity(sig(" ".join(a)), sig(" ".join(b)))[0] - truth)
+    assert abs(float(np.mean(errors))) < 0.01  # unbiased
+    assert float(np.sqrt(np.mean(np.square(errors)))) < 0.05
+
+
 def test_minhash_too_short_texts_have_no_signature() -> None:
     assert signature("أوقفت الشرطة شخصين") is None  # three words: no 4-word shingle
     four = signature("أوقفت الشرطة شخصين بطنجة")
