@@ -81,6 +81,11 @@ def embedded(pages: int = 2000, warmup: int = 100) -> dict[str, Any]:
 
 PASSTHROUGH_TOPIC = "bench.passthrough"
 WARM_UP = 20  # pages each stack passes before its clock starts
+# Full-pipeline drains through the broker before anything is measured. A new broker spends
+# several times the CPU per message of one that has been running (2.7 against 0.5 ms per
+# page here, falling over its first minutes of traffic: the JVM compiling its hot paths);
+# measured first, the pass-through and one worker saw a colder broker than later stacks.
+BROKER_WARM_UPS = 3
 
 
 def passthrough_app(settings: Any) -> Any:
@@ -390,6 +395,9 @@ def stream(pages: int = 2000, bootstrap: str | None = None, workdir: Path | None
     try:
         broker_pid = broker.process.pid if broker is not None and broker.process else None
         bench = StreamBench(bootstrap, tmp, corpus, broker_pid, warm_up)
+        report["broker_warm_up_pages_per_s"] = [
+            bench.throughput(1)["pages_per_s"] for _ in range(BROKER_WARM_UPS)
+        ]
         report["passthrough"] = bench.throughput(1, passthrough=True)
         report["full_1_worker"] = bench.throughput(1)
         report["full_2_workers"] = bench.throughput(2)
