@@ -156,7 +156,7 @@ def test_minhash_unrelated_texts_and_rewrites_are_not_near_copies(seeds) -> None
 def test_minhash_estimates_jaccard_as_well_as_independent_permutations_would() -> None:
     """128 independent permutations estimate J with a standard error of at most 0.044.
     The earlier (a*x + b) mod p with a < 2**31 wrapped around p only a few times, so its
-    permutations ranked shingles alike: an error of 0.08 on texts like these."""
+    permutations ranked shingles alike: an error of 0.09 on texts like these."""
     rng = np.random.default_rng(7)
     letters = list("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
 
