@@ -82,10 +82,13 @@ _CREDIT_WORDS = ("تويتر", "فيسبوك", "انستغرام", "ارشيف",
 
 
 def _credit_tail(norm: str) -> bool:
+    """Whether a normalised segment ends with a photo credit. Searched with its punctuation:
+    the credit is known by the dash, slash or bracket before it (until 2026-12-01 the
+    search ran on the segment's key, which has none, and never matched)."""
     tail = norm[-60:]
     for word in _CREDIT_WORDS:  # a loop, not any(<generator>): this runs for most segments
         if word in tail:
-            return bool(_CREDIT_TAIL.search(_key(tail, True)))
+            return bool(_CREDIT_TAIL.search(tail))
     return False
 
 

@@ -157,6 +157,22 @@ def test_zoning_long_lines_after_body_that_are_not_sentences_stay_out() -> None:
         assert zoned.text.splitlines() == [PARAGRAPH, PARAGRAPH_2], after
 
 
+def test_zoning_photo_captions_with_a_credit_inside_the_body_stay_out() -> None:
+    captions = [
+        "عناصر من الأمن الوطني خلال تدخل سابق بالمدينة - أرشيف",
+        "رجال الشرطة أمام مقر الولاية (أرشيف)",
+        "صورة من مكان الحادث - الساعي / تويتر",
+        "أفراد من الدرك الملكي في نقطة مراقبة / GETTY IMAGES",
+    ]
+    for caption in captions:
+        zoned = zone_page(f"{PARAGRAPH}\n\n{caption}\n\n{PARAGRAPH_2}")
+        assert zoned.text.splitlines() == [PARAGRAPH, PARAGRAPH_2], caption
+    # a credit word without the dash, slash or bracket of a credit is text
+    sentence = "وقال المصدر إن الموقوفين نشروا صورا للعملية على تويتر"
+    zoned = zone_page(f"{PARAGRAPH}\n\n{sentence}\n\n{PARAGRAPH_2}")
+    assert sentence in zoned.text.splitlines()
+
+
 def test_zoning_standfirst_in_its_own_block_stays_in_body() -> None:
     title = "تفكيك عصابة للسرقة بأكادير"
     standfirst = (
