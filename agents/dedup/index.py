@@ -72,7 +72,7 @@ def add(bucket: list[Pair], new: Entry, window_s: float) -> list[Pair]:
     """The bucket (in key order, as `add` leaves it) with `new` added once, entries older
     than the window dropped, bounded to the latest BUCKET_LIMIT."""
     kept = [p for p in bucket if p[0] != new.id and new.ts - p[1] <= window_s]
-    insort(kept, [new.id, new.ts], key=_order)  # not a sort: 64 buckets per article
+    insort(kept, [new.id, new.ts], key=_order)  # insert, not re-sort: 64 buckets an article
     return kept[-BUCKET_LIMIT:]
 
 
