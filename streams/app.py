@@ -248,7 +248,8 @@ def build_runtime(
         )
         for spec in SPECS
     }
-    faust_fixes.apply(app)
+    # Raqib's hops: written only by its own (non-transactional) producer, never compacted
+    faust_fixes.apply(app, contiguous=[topics.name(s.base) for s in SPECS if s.internal])
     install_faust_sensor(app, registry)
     metrics = Metrics(registry)
     metrics.info.info({"app_id": settings.app_id, "topic_prefix": settings.topic_prefix or "-"})

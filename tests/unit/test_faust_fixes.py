@@ -68,3 +68,24 @@ def test_building_the_app_installs_the_recovery_order() -> None:
     build_runtime(Settings(store="memory://"), registry=CollectorRegistry())
     assert Recovery.on_recovery_completed is faust_fixes._on_recovery_completed
     assert Recovery._resume_streams is faust_fixes._resume_streams
+
+
+def test_on_raqibs_own_hops_no_commit_passes_a_message_never_acked() -> None:
+    """A restarted worker once committed incidents.blocks from 10 to 18 with 10-14 never
+    handled: the jump over them was filled in as a gap, and Faust lets the acked run start
+    one past the committed offset."""
+    import asyncio
+
+    rt = build_runtime(Settings(store="memory://"), registry=CollectorRegistry())
+    consumer = rt.app.consumer
+    hop = TP(rt.topics.name("incidents.blocks"), 1)
+    raw = TP(rt.topics.name("articles.raw"), 1)
+    for tp in (hop, raw):
+        consumer._committed_offset[tp] = 10
+        asyncio.run(consumer._add_gap(tp, 11, 15))  # the fetcher jumped from 10 to 15
+        consumer._acked[tp].extend([15, 16, 17])  # later messages handled
+    assert consumer._new_offset(hop) is None  # 10-14 hold the commit back
+    assert consumer._new_offset(raw) == 16  # Faust's rules, kept on the input: past 10-14
+
+    consumer._acked[hop][:0] = [10, 11, 12, 13, 14]  # read again and handled
+    assert consumer._new_offset(hop) == 18
