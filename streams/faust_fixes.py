@@ -9,11 +9,15 @@ on every hop) and traced through the topics and the library's source:
    agent processed. Recovery made it likely (`on_recovery_completed`, and
    `_resume_streams` for apps without tables): it resumed the stream partitions, then
    awaited the seek to committed offsets, and only then resumed flow control, so
-   whatever the fetcher read in between was skipped and acked. We resume partitions
-   last, and ignore an ack while flow control is suspended or for a message of an older
-   generation: such a message is read again after the seek. Not so for a message an
-   agent has handled (`handled`): its ack must count, or the hand-over, which waits for
-   every message in flight to be acked, waits for ever (a rebalance under load hung).
+   whatever the fetcher read in between was skipped and acked. We stop the flow, seek,
+   then resume it and the partitions last, and ignore an ack while flow control is
+   suspended or for a message of an older generation: such a message is read again after
+   the seek. (Recovery itself resumes the flow to read the changelogs: a record handed
+   to a stream after the seek was cleared from its queue by the resume with its read
+   offset advanced, so the re-fetched copy was dropped as read; hence the stop first.)
+   Not so for a message an agent has handled (`handled`): its ack must count, or the
+   hand-over, which waits for every message in flight to be acked, waits for ever (a
+   rebalance under load hung).
 2. Before committing offsets Faust flushes its producer, but the buffer of table
    changelog records (`ProducerBuffer.flush`) stops waiting after 0.1 s without a send
    and returns with records still queued: offsets could be committed for input whose
