@@ -120,11 +120,7 @@ async def _resume_in_order(self: Any, generation_id: int, standbys_ready: bool) 
         return
     streams = {tp for tp in assignment if not self._is_changelog_tp(tp)}
     if assignment:
-        # Recovery resumed the flow to read the changelogs, so the loop handing fetched
-        # records to the agents may be inside a batch of stream records. Stopped first: a
-        # record it delivered after the seek would land in a queue the resume below clears,
-        # its read offset advanced, and re-fetched it would be dropped as read already (a
-        # restarted worker then sat idle, or, with Faust's gaps, committed past it).
+        # stop the flow Recovery resumed for the changelogs before seeking (see fix 1)
         app.flow_control.suspend()
         consumer.stop_flow()
         await asyncio.sleep(0)  # the loop leaves its batch
