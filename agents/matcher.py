@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import ahocorasick
@@ -156,7 +157,6 @@ class TermMatcher(Generic[V]):
         `allow_article=False` for proper names: "ال" may not be glued on ("الحديثة" is
         not the town حديثة), though و/ف/ب/ل/ك still may.
         """
-        self._automaton = ahocorasick.Automaton()
         keys: dict[str, _Key[V]] = {}
         for surface, value, tail in terms:
             if tail not in ("word", "inflect", "stem"):
@@ -180,11 +180,17 @@ class TermMatcher(Generic[V]):
                         )
         # key (with its word boundaries) -> payload; MatcherGroup merges these
         self.keys: dict[str, _Payload] = {key: entry.payload(key) for key, entry in keys.items()}
-        for key, payload in self.keys.items():
-            self._automaton.add_word(key, payload)
         self.size = len(keys)
-        if keys:
-            self._automaton.make_automaton()
+
+    @cached_property
+    def _automaton(self) -> ahocorasick.Automaton:
+        """Built on the first `find`: a matcher searched only through a MatcherGroup never
+        needs its own (the gazetteer's is about 10 MB)."""
+        automaton = ahocorasick.Automaton()
+        for key, payload in self.keys.items():
+            automaton.add_word(key, payload)
+        automaton.make_automaton()
+        return automaton
 
     def find(self, text: str, spaced_text: str | None = None) -> list[Match[V]]:
         """Non-overlapping matches in normalised `text`, in order, longest first on overlap.

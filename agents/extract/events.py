@@ -340,8 +340,16 @@ class EventExtractor:
 
     # ---------------------------------------------------------------- analysis
 
+    def _find(self, norm: str) -> dict[str, list[Match[Any]]]:
+        """Every lexicon's matches in normalised text, places kept as `Gazetteer.find` keeps
+        them: one pass of the one automaton the worker holds (the matchers' own are never
+        built)."""
+        found = self._lexicons.find(norm, spaced(norm))
+        found["place"] = self.gazetteer.keep(norm, found["place"])
+        return found
+
     def _kinds(self, text: str) -> set[str]:
-        return {m.value for m in self.matchers["trigger"].find(normalize(text))}
+        return {m.value for m in self._find(normalize(text))["trigger"]}
 
     def _annotate(self, norm: str, reference: date | None) -> list[Sentence]:
         sentences: list[Sentence] = []
@@ -360,9 +368,7 @@ class EventExtractor:
         starts = [s.start for s in sentences]
         # Each match goes to the last sentence starting at or before it (the first one if
         # none does): bisect_right(starts, pos, 1) - 1 is max(0, bisect_right(starts, pos) - 1).
-        found = self._lexicons.find(norm, spaced(norm))
-        found["place"] = self.gazetteer.keep(norm, found["place"])
-        for name, matches in found.items():
+        for name, matches in self._find(norm).items():
             for match in matches:
                 sentences[bisect_right(starts, match.start, 1) - 1].hits[name].append(match)
         for date_ in find_dates(norm, reference):
@@ -446,7 +452,7 @@ class EventExtractor:
         if not title:
             return []
         doc = Normalized(title)
-        found = [(m, doc, "title") for m in self.gazetteer.find(doc.text)]
+        found = [(m, doc, "title") for m in self._find(doc.text)["place"]]
         if found and _dateline(doc.text, found[0][0].start, found[0][0].end):
             if not self._kinds(title):
                 return []  # a byline kept as the title: where the reporter is
@@ -532,7 +538,7 @@ class EventExtractor:
         for tweet_index, tweet in tweets:
             if "المحجوز" not in tweet.text and "حجز" not in tweet.text:
                 continue
-            for m in self.matchers["seized"].find(tweet.text):
+            for m in self._find(tweet.text)["seized"]:
                 if m.value not in seized:
                     seized.append(m.value)
                     a, b = tweet.span(m.start, m.end)
@@ -566,7 +572,7 @@ class EventExtractor:
                 mentions.extend((m, doc, "text") for m in s.hits["place"])
         for tweet_index, tweet in tweets:
             source = f"removed:tweet:{tweet_index}"
-            mentions.extend((m, tweet, source) for m in self.gazetteer.find(tweet.text))
+            mentions.extend((m, tweet, source) for m in self._find(tweet.text)["place"])
         mentions = [m for m in mentions if m[0].term not in _VAST]
         unique = {
             c.country for m, _, _ in mentions for c in m.value.places if len(m.value.places) == 1
