@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .minhash import NUM_PERM, near_copy_score
+from .minhash import NUM_PERM, bands, near_copy_score
 
 BUCKET_LIMIT = 50  # entries kept per band bucket: stock phrases make some buckets popular
 Key = tuple[float, str]  # (ingest time in seconds, article id)
@@ -47,9 +47,6 @@ class Match:
     similarity: float
 
 
-Pair = list  # [article id, ingest time]: what a band bucket stores (signatures are kept apart)
-
-
 def candidates(entries: list[Entry], new: Entry, threshold: float) -> list[Match]:
     """Near-copies of `new` among a bucket's entries (itself excluded)."""
     others = [entry for entry in entries if entry.id != new.id]
@@ -64,16 +61,20 @@ def candidates(entries: list[Entry], new: Entry, threshold: float) -> list[Match
     return found
 
 
-def _order(pair: Pair) -> Key:
-    return (pair[1], pair[0])
+def add(bucket: list[Entry], new: Entry, window_s: float) -> list[Entry]:
+    """The bucket (in key order, as `add` leaves it) with `new` added, entries older than
+    the window before it dropped, bounded to the latest BUCKET_LIMIT. In place."""
+    stale = 0
+    while stale < len(bucket) and new.ts - bucket[stale].ts > window_s:
+        stale += 1
+    del bucket[:stale]
+    insort(bucket, new, key=_key)  # insert, not re-sort: 64 buckets an article
+    del bucket[:-BUCKET_LIMIT]
+    return bucket
 
 
-def add(bucket: list[Pair], new: Entry, window_s: float) -> list[Pair]:
-    """The bucket (in key order, as `add` leaves it) with `new` added once, entries older
-    than the window dropped, bounded to the latest BUCKET_LIMIT."""
-    kept = [p for p in bucket if p[0] != new.id and new.ts - p[1] <= window_s]
-    insort(kept, [new.id, new.ts], key=_order)  # insert, not re-sort: 64 buckets an article
-    return kept[-BUCKET_LIMIT:]
+def _key(entry: Entry) -> Key:
+    return (entry.ts, entry.id)
 
 
 @dataclass(slots=True)
@@ -92,40 +93,73 @@ def decide(own: Key, matches: Iterable[Match]) -> Decision:
 
 @dataclass
 class MemoryIndex:
-    """The embedded mode's index: the streaming layout (band buckets of [id, ts] pairs,
-    signatures apart) in dicts, articles in input order."""
+    """Band buckets and signatures in dicts: the embedded mode's index, and the streaming
+    index agent's (derived from its table).
+
+    Memory is what bounds the window (RAQIB_DEDUP_WINDOW_DAYS), so an article costs one
+    Entry, referenced from each of its 64 buckets, and a bucket of one article (most
+    are: a band is rarely shared but by copies and stock phrases) is that Entry itself,
+    not a list: about 3 KB an article whose bands are all its own, against 11 KB when
+    buckets held [id, ts] lists under string keys (and a look-up took 2.8 times as
+    long). `expire` takes an article out of its buckets too: until 2026-12-01 it did
+    not, and a bucket never met again kept its articles for the worker's lifetime.
+    """
 
     threshold: float
     window_s: float
-    buckets: dict[str, list[Pair]] = field(default_factory=dict)
+    buckets: dict[int, Entry | list[Entry]] = field(default_factory=dict)
     signatures: dict[str, Entry] = field(default_factory=dict)
 
-    def check(self, entry: Entry, bands: list[str]) -> Decision:
+    def check(self, entry: Entry, bands: list[int]) -> Decision:
         return decide(entry.key, self.look_up(entry, bands))
 
-    def look_up(self, entry: Entry, bands: list[str]) -> list[Match]:
+    def look_up(self, entry: Entry, bands: list[int]) -> list[Match]:
         """Near-copies of `entry` among the articles sharing a band with it within the window
         (whether or not `expire` ran since); then add it."""
         known: dict[str, Entry] = {}
         for band in bands:
-            for article_id, ts in self.buckets.get(band, []):
-                if (
-                    article_id not in known
-                    and article_id in self.signatures
-                    and abs(entry.ts - ts) <= self.window_s
-                ):
-                    known[article_id] = self.signatures[article_id]
+            bucket = self.buckets.get(band)
+            if bucket is None:
+                continue
+            if isinstance(bucket, Entry):
+                known[bucket.id] = bucket
+            else:
+                for other in bucket:
+                    known[other.id] = other
+        known.pop(entry.id, None)  # redelivered: not its own copy
+        near = [other for other in known.values() if abs(entry.ts - other.ts) <= self.window_s]
         self.add(entry, bands)
-        return candidates(list(known.values()), entry, self.threshold)
+        return candidates(near, entry, self.threshold)
 
-    def add(self, entry: Entry, bands: list[str]) -> None:
+    def add(self, entry: Entry, bands: list[int]) -> None:
+        old = self.signatures.get(entry.id)
+        if old is not None:  # added again (redelivered): replaces itself
+            self._take_out(old)
         self.signatures[entry.id] = entry
+        buckets = self.buckets
         for band in bands:
-            self.buckets[band] = add(self.buckets.get(band, []), entry, self.window_s)
+            bucket = buckets.get(band)
+            if bucket is None:
+                buckets[band] = entry
+            else:
+                listed = [bucket] if isinstance(bucket, Entry) else bucket
+                buckets[band] = add(listed, entry, self.window_s)
 
     def expire(self, now: float) -> list[str]:
         """Forget articles older than the window; return their ids."""
-        old = [i for i, e in self.signatures.items() if now - e.ts > self.window_s]
-        for article_id in old:
-            del self.signatures[article_id]
-        return old
+        old = [e for e in self.signatures.values() if now - e.ts > self.window_s]
+        for entry in old:
+            del self.signatures[entry.id]
+            self._take_out(entry)
+        return [entry.id for entry in old]
+
+    def _take_out(self, entry: Entry) -> None:
+        """Remove `entry` from its buckets (a bucket may have dropped it already)."""
+        for band in bands(entry.array):
+            bucket = self.buckets.get(band)
+            if bucket is entry:
+                del self.buckets[band]
+            elif isinstance(bucket, list) and entry in bucket:
+                bucket.remove(entry)
+                if len(bucket) == 1:
+                    self.buckets[band] = bucket[0]

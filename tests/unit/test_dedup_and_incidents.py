@@ -71,7 +71,7 @@ def sig(text: str) -> Signature:
     return found
 
 
-def entry(article_id: str, ts: float, text: str) -> tuple[Entry, list[str]]:
+def entry(article_id: str, ts: float, text: str) -> tuple[Entry, list[int]]:
     s = sig(text)
     return Entry(article_id, ts, s.array, s.size), s.bands()
 
@@ -231,8 +231,11 @@ def test_index_look_up_adds_once_and_excludes_itself(seeds) -> None:
     e, bands = entry("a", 0.0, body(seeds))
     assert index.look_up(e, bands) == []
     assert index.look_up(e, bands) == []  # redelivered: not its own copy
-    assert all(index.buckets[b] == [["a", 0.0]] for b in bands)
+    assert all(index.buckets[b] is e for b in bands)  # a bucket of one is the entry itself
     assert set(index.signatures) == {"a"}
+    again = Entry("a", 0.0, e.array, e.size)  # redelivered: a new object, the same article
+    assert index.look_up(again, bands) == []
+    assert all(index.buckets[b] is again for b in bands)
 
 
 def test_index_expire_forgets_articles_older_than_the_window(seeds) -> None:
@@ -245,6 +248,21 @@ def test_index_expire_forgets_articles_older_than_the_window(seeds) -> None:
     assert index.look_up(*entry("copy", 120.0, body(seeds) + OTHER_TAIL)) == []
 
 
+def test_index_expire_takes_articles_out_of_their_buckets(seeds) -> None:
+    """A bucket never met again must not keep an expired article for the worker's life."""
+    index = MemoryIndex(THRESHOLD, window_s=100.0)
+    old, old_bands = entry("old", 0.0, body(seeds))
+    copy, copy_bands = entry("copy", 10.0, body(seeds) + OTHER_TAIL)
+    index.add(old, old_bands)
+    index.add(copy, copy_bands)
+    shared = set(old_bands) & set(copy_bands)
+    assert shared and all(index.buckets[b] == [old, copy] for b in shared)
+    assert index.expire(105.0) == ["old"]
+    assert all(index.buckets[b] is copy for b in shared)
+    assert index.expire(1000.0) == ["copy"]
+    assert index.buckets == {} and index.signatures == {}
+
+
 def test_index_copies_further_apart_than_the_window_are_not_copies(seeds) -> None:
     """The window holds at look-up, not only once `expire` has run."""
     index = MemoryIndex(THRESHOLD, window_s=100.0)
@@ -254,14 +272,17 @@ def test_index_copies_further_apart_than_the_window_are_not_copies(seeds) -> Non
     assert late.duplicate_of is not None and late.duplicate_of.id == "copy"
 
 
-def test_index_bucket_add_drops_old_pairs_and_stays_bounded() -> None:
-    new = Entry("new", 1000.0, np.ones(1, dtype=np.uint32), 1)
-    bucket = [["ancient", 0.0], ["new", 990.0], ["kept", 950.0]]
-    assert add(bucket, new, window_s=100.0) == [["kept", 950.0], ["new", 1000.0]]
-    full = [[f"id{i:03d}", float(i)] for i in range(BUCKET_LIMIT)]
+def test_index_bucket_add_drops_old_entries_and_stays_bounded() -> None:
+    def at(article_id: str, ts: float) -> Entry:
+        return Entry(article_id, ts, np.ones(1, dtype=np.uint32), 1)
+
+    new = at("new", 1000.0)
+    bucket = [at("ancient", 0.0), at("kept", 950.0), at("later", 1010.0)]
+    assert [e.id for e in add(bucket, new, window_s=100.0)] == ["kept", "new", "later"]
+    full = [at(f"id{i:03d}", float(i)) for i in range(BUCKET_LIMIT)]
     bounded = add(full, new, window_s=1e9)
     assert len(bounded) == BUCKET_LIMIT
-    assert bounded[0] == ["id001", 1.0] and bounded[-1] == ["new", 1000.0]
+    assert bounded[0].id == "id001" and bounded[-1] is new
 
 
 def test_index_decide_takes_the_earliest_key_and_lists_later_ones() -> None:
