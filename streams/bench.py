@@ -115,6 +115,11 @@ def passthrough_app(settings: Any) -> Any:
     return app
 
 
+def _stop(workers: list[Any]) -> None:
+    for worker in workers:
+        worker.stop()
+
+
 def peak_rss_mb(pid: int) -> float:
     """A process's peak resident memory (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -188,21 +193,26 @@ class StreamBench:
         from .broker import free_port
         from .processes import WorkerProcess
 
-        workers = []
-        for _ in range(count):
-            self.runs += 1
-            worker = WorkerProcess(
-                env={
-                    **env,
-                    "RAQIB_WEB_PORT": str(free_port()),
-                    "RAQIB_DATA_DIR": str(self.workdir / f"run{self.runs}"),
-                },
-                log_path=self.workdir / f"run{self.runs}.log",
-                command=command,
-            ).start()
-            workers.append(worker)
-        for worker in workers:
-            worker.wait_ready(timeout_s=120, members=count)
+        workers: list[Any] = []
+        try:
+            for _ in range(count):
+                self.runs += 1
+                worker = WorkerProcess(
+                    env={
+                        **env,
+                        "RAQIB_WEB_PORT": str(free_port()),
+                        "RAQIB_DATA_DIR": str(self.workdir / f"run{self.runs}"),
+                    },
+                    log_path=self.workdir / f"run{self.runs}.log",
+                    command=command,
+                )
+                workers.append(worker)
+                worker.start()
+            for worker in workers:
+                worker.wait_ready(timeout_s=120, members=count)
+        except BaseException:
+            _stop(workers)
+            raise
         return workers
 
     def _start(self, env: dict[str, str], count: int, passthrough: bool = False) -> Any:
@@ -217,9 +227,13 @@ class StreamBench:
             else [topics.name("articles.classified"), topics.name("articles.dlq")]
         )
         procs = self._workers(env, count, command)
-        if self.warm_up:
-            self._produce(topics.name("articles.raw"), pages=self.warm_up)
-            self._collect(outputs, len(self.warm_up), timeout_s=120, warm=True)
+        try:
+            if self.warm_up:
+                self._produce(topics.name("articles.raw"), pages=self.warm_up)
+                self._collect(outputs, len(self.warm_up), timeout_s=120, warm=True)
+        except BaseException:  # a worker left running would take a core from what follows
+            _stop(procs)
+            raise
         return procs, topics.name("articles.raw"), outputs
 
     def _produce(
@@ -317,8 +331,7 @@ class StreamBench:
             rss = max(peak_rss_mb(w.process.pid) for w in procs if w.process is not None)
             records = self._collect(outputs, len(self.pages), timeout_s=60)
         finally:
-            for worker in procs:
-                worker.stop()
+            _stop(procs)
             self._drop(env)
         elapsed = max(ts for _, ts in records) - began_wall
         return {
@@ -359,8 +372,7 @@ class StreamBench:
             sent = self._produce(raw, rate=rate)
             records = self._collect(outputs, len(self.pages), timeout_s=60 + len(self.pages))
         finally:
-            for worker in procs:
-                worker.stop()
+            _stop(procs)
             self._drop(env)
         latencies = [ts - sent[key.decode()] for key, ts in records if key.decode() in sent]
         return {
