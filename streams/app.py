@@ -20,6 +20,7 @@ from typing import Any
 
 import faust
 import orjson
+from mode.utils.times import want_seconds
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from agents.pipeline import Analyzer
@@ -31,7 +32,7 @@ from .lag import LAG_INTERVAL_S, LagCollector
 from .metrics import Metrics, install_faust_sensor
 from .records import Rejected
 from .settings import Settings
-from .topics import SPECS, Topics
+from .topics import SPECS, Changelog, Topics, max_message_bytes
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,28 @@ class Runtime:
                 await in_flight.put((event, asyncio.gather(*deliveries)))
         finally:
             acking.cancel()
+
+    def changelogs(self) -> list[Changelog]:
+        """The tables' changelog topics as Faust declares them (partitions, cleanup policy,
+        retention), with the size limit of Raqib's topics: a state that passes `check_size`
+        must not be refused (a changelog write the broker refuses stops the worker)."""
+        found = []
+        for table in self.app.tables.values():
+            topic = table.changelog_topic
+            configs = {"max.message.bytes": max_message_bytes(self.settings)}
+            policy = [
+                name
+                for name, on in (("compact", topic.compacting), ("delete", topic.deleting))
+                if on
+            ]
+            if policy:
+                configs["cleanup.policy"] = ",".join(policy)
+            if topic.retention:
+                configs["retention.ms"] = str(int(want_seconds(topic.retention) * 1000))
+            configs.update({key: str(value) for key, value in (topic.config or {}).items()})
+            partitions = topic.partitions or self.settings.partitions
+            found.append(Changelog(topic.get_topic_name(), partitions, configs))
+        return found
 
     def derived_state(self) -> dict[Any, Any]:
         """A worker-local dict of what an agent derives from its tables (decoded, indexed),

@@ -273,8 +273,8 @@ def worker(broker: str | None, web_port: int | None) -> None:
         level=settings.log_level.upper(), format="[%(asctime)s] %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger(__name__).info("settings: %s", settings.redacted())
-    ensure_topics(settings)
     runtime = build_runtime(settings)
+    ensure_topics(settings, runtime.changelogs())
     runtime.analyzer.warm()
     # What is loaded by now (lexicons, gazetteer, model, the app) lives as long as the worker:
     # out of the collector's reach, a full collection no longer walks it. Under load, full

@@ -9,6 +9,7 @@ compaction whoever starts first.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .settings import Settings
@@ -94,18 +95,42 @@ class Topics:
 _BASES = frozenset(spec.base for spec in SPECS)
 
 
-def topic_configs(spec: TopicSpec, settings: Settings) -> dict[str, str]:
-    """Broker-side configs: big enough messages for the size cap, compaction where declared."""
+def max_message_bytes(settings: Settings) -> str:
+    """The broker's limit on every topic Raqib writes, changelogs included: `check_size`
+    lets through what it allows."""
     # A result carries the clean text and the removed zones, a dead letter the
     # original as base64 (4/3): three times the input cap covers both.
-    configs = {"max.message.bytes": str(max(1_048_588, 3 * settings.max_message_bytes))}
+    return str(max(1_048_588, 3 * settings.max_message_bytes))
+
+
+def topic_configs(spec: TopicSpec, settings: Settings) -> dict[str, str]:
+    """Broker-side configs: big enough messages for the size cap, compaction where declared."""
+    configs = {"max.message.bytes": max_message_bytes(settings)}
     if spec.compacted:
         configs["cleanup.policy"] = "compact"
     return configs
 
 
-def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
-    """Create the missing topics; return the names created."""
+@dataclass(frozen=True)
+class Changelog:
+    """A table's changelog topic, as Faust would declare it (see `ensure_topics`)."""
+
+    name: str
+    partitions: int
+    configs: dict[str, str]
+
+
+def ensure_topics(
+    settings: Settings, changelogs: Iterable[Changelog] = (), timeout_s: float = 30.0
+) -> list[str]:
+    """Create the missing topics, and the tables' `changelogs`; return the names created.
+
+    A worker creates its changelogs here, before Faust starts, rather than leave them to
+    Faust: Faust declares them after its consumer has read the cluster's metadata, and
+    until that metadata is refreshed (five minutes) a table in a partition with a
+    changelog it does not see refuses every write ("changelog topic has 0 partitions").
+    On a new cluster the first worker filed no incident for its first minutes.
+    """
     from kafka.admin import KafkaAdminClient, NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
@@ -126,6 +151,15 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
             )
             for spec in SPECS
             if topics.name(spec.base) not in existing
+        ] + [
+            NewTopic(
+                name=changelog.name,
+                num_partitions=changelog.partitions,
+                replication_factor=settings.replication,
+                topic_configs=changelog.configs,
+            )
+            for changelog in changelogs
+            if changelog.name not in existing
         ]
         created: list[str] = []
         for topic in wanted:  # one by one: a concurrent creator only costs us that one

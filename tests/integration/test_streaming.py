@@ -9,8 +9,12 @@ from pathlib import Path
 
 import orjson
 import pytest
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
+from prometheus_client import CollectorRegistry
 
+from streams.app import build_runtime
 from streams.inputs import read_inputs
+from streams.topics import max_message_bytes
 
 pytestmark = pytest.mark.integration
 
@@ -64,8 +68,9 @@ def test_seeds_flow_through_a_real_worker(stack) -> None:
     assert event["date"] == "2025-02-19"
     place = next(p for p in event["places"] if p["name"] == "Tamesna")
     assert place["country"] == "MA" and 33 < place["lat"] < 35 and -8 < place["lon"] < -6
-    # every event in the stream is keyed by its event_id
+    # every event in the stream is keyed by its event_id, and was filed into an incident
     assert all(k.decode() == v["event_id"] for k, v, _ in seen["events.security"])
+    assert all(e["incident_id"] for e in events)
 
     metrics = (
         urllib.request.urlopen(f"http://127.0.0.1:{worker.settings.web_port}/metrics", timeout=10)
@@ -74,6 +79,36 @@ def test_seeds_flow_through_a_real_worker(stack) -> None:
     )
     assert 'raqib_results_total{label="security"} 5.0' in metrics
     assert "faust_messages_received" in metrics
+
+
+def test_the_worker_creates_its_changelogs_before_faust_starts(stack) -> None:
+    """Created with the other topics (Faust declared them after reading the metadata, and
+    a table refused writes until it saw them), with the size limit of Raqib's topics."""
+    s = stack()
+    worker = s.worker()
+    worker.wait_ready()
+    expected = build_runtime(s.settings, registry=CollectorRegistry()).changelogs()
+    assert {c.name for c in expected} == {
+        f"{s.settings.app_id}-{table}-changelog"
+        for table in ("dedup-signatures", "dedup-decided", "incidents")
+    }
+    log = worker.log_path.read_text().splitlines()
+    created = next(line for line in log if "created topics:" in line)
+    assert all(c.name in created for c in expected)
+    admin = KafkaAdminClient(bootstrap_servers=s.broker.bootstrap)
+    try:
+        described = {t["name"]: t for t in admin.describe_topics([c.name for c in expected])}
+        resources = [ConfigResource(ConfigResourceType.TOPIC, c.name) for c in expected]
+        configs = admin.describe_configs(resources)["topic"]  # the non-default ones
+    finally:
+        admin.close()
+    for changelog in expected:
+        assert len(described[changelog.name]["partitions"]) == changelog.partitions
+        found = {key: entry["value"] for key, entry in configs[changelog.name].items()}
+        assert found["max.message.bytes"] == max_message_bytes(s.settings)
+        assert found == changelog.configs
+    decided = next(c for c in expected if "dedup-decided" in c.name)
+    assert decided.configs["cleanup.policy"] == "compact,delete"  # a windowed table
 
 
 BAD = {
