@@ -16,6 +16,7 @@ import orjson
 import pytest
 from fuzzing import ANY, Fuzzer
 
+from streams.app import IN_FLIGHT
 from streams.broker import LocalBroker, free_port
 from streams.pagegen import PageGenerator
 from streams.records import REASONS
@@ -137,6 +138,10 @@ def test_workers_joining_and_leaving_mid_run_hand_over_promptly(stack) -> None:
     assert not outcomes.missing(keys), f"lost: {sorted(outcomes.missing(keys))[:20]}"
     redelivered = outcomes.check_redeliveries_share_ids()
     print(f"\n{len(keys)} inputs, stop took {stopping:.1f}s, {redelivered} delivered twice")
+    # Handed-over partitions are committed first (faust_fixes, fix 4): at most what the
+    # four agents had in flight is handled again, not the second of work since the last
+    # commit (512 and 1,062 of 1,500 twice in 2 of 8 runs without it).
+    assert redelivered <= 4 * IN_FLIGHT, f"{redelivered} of {len(keys)} delivered twice"
 
 
 @pytest.fixture
