@@ -89,3 +89,30 @@ def test_on_raqibs_own_hops_no_commit_passes_a_message_never_acked() -> None:
 
     consumer._acked[hop][:0] = [10, 11, 12, 13, 14]  # read again and handled
     assert consumer._new_offset(hop) == 18
+
+
+def test_revoked_partitions_are_committed_before_their_acks_are_forgotten() -> None:
+    """faust-streaming pops a revoked partition's acked offsets before its revocation
+    handler commits: the next owner handled a second of work again."""
+    import asyncio
+
+    rt = build_runtime(Settings(store="memory://"), registry=CollectorRegistry())
+    consumer = rt.app.consumer
+    revoked, kept = TP(rt.topics.name("dedup.index"), 0), TP(rt.topics.name("articles.raw"), 0)
+    committed: list[dict[TP, int]] = []
+
+    async def commit_offsets(offsets: dict[TP, int], start_new_transaction: bool = True) -> bool:
+        committed.append(dict(offsets))  # what would go to the broker
+        return True
+
+    async def app_revoked(partitions: set[TP]) -> None:  # the app's handler: flow, commit
+        pass
+
+    consumer._commit_offsets = commit_offsets
+    consumer._on_partitions_revoked = app_revoked
+    for tp in (revoked, kept):
+        consumer._committed_offset[tp] = 100
+        consumer._acked[tp].extend(range(100, 160))
+    asyncio.run(consumer.on_partitions_revoked({revoked}))
+    assert committed == [{revoked: 160}]  # the kept partition waits for the timer
+    assert revoked not in consumer._acked and consumer._acked[kept]
