@@ -303,7 +303,9 @@ class EventExtractor:
         doc = doc if doc is not None else Normalized(article.text)
         sentences = self._annotate(doc.text, reference)
         tweets = [(i, Normalized(t)) for i, t in enumerate(article.tweets)]
-        title_kinds = self._kinds(article.title or "")
+        title_doc = Normalized(article.title or "")
+        title_hits = self._find(title_doc.text)  # one pass over the title, for kinds and places
+        title_kinds = {m.value for m in title_hits["trigger"]}
         lead = next((s for s in sentences if s.kinds() & OPERATION_KINDS), None)
         if lead is None and not title_kinds & OPERATION_KINDS:
             return [], []
@@ -313,7 +315,7 @@ class EventExtractor:
         background = [_background_entry(doc, s) for s in sentences if s.background and s.kinds()]
         starts = self._other_stories(doc.text, sentences, lead, main_date)
         main_story = sentences[: starts[0]] if starts else sentences
-        title = self._title_places(article.title)
+        title = self._title_places(title_doc, title_hits["place"], title_kinds)
         events = [
             self._event(
                 article,
@@ -347,9 +349,6 @@ class EventExtractor:
         found = self._lexicons.find(norm, spaced(norm))
         found["place"] = self.gazetteer.keep(norm, found["place"])
         return found
-
-    def _kinds(self, text: str) -> set[str]:
-        return {m.value for m in self._find(normalize(text))["trigger"]}
 
     def _annotate(self, norm: str, reference: date | None) -> list[Sentence]:
         sentences: list[Sentence] = []
@@ -448,14 +447,13 @@ class EventExtractor:
             starts.append(s.index)
         return starts
 
-    def _title_places(self, title: str | None) -> list[tuple[Match[Candidates], Normalized, str]]:
-        if not title:
-            return []
-        doc = Normalized(title)
-        found = [(m, doc, "title") for m in self._find(doc.text)["place"]]
-        if found and _dateline(doc.text, found[0][0].start, found[0][0].end):
-            if not self._kinds(title):
-                return []  # a byline kept as the title: where the reporter is
+    @staticmethod
+    def _title_places(
+        doc: Normalized, places: list[Match[Candidates]], kinds: set[str]
+    ) -> list[tuple[Match[Candidates], Normalized, str]]:
+        found = [(m, doc, "title") for m in places]
+        if found and _dateline(doc.text, found[0][0].start, found[0][0].end) and not kinds:
+            return []  # a byline kept as the title: where the reporter is
         return found
 
     # ---------------------------------------------------------------- assembly
