@@ -58,7 +58,6 @@ SPECS: tuple[TopicSpec, ...] = (
         # would see every article: more would add messages and parallelise nothing
         fixed_partitions=1,
     ),
-    TopicSpec("dedup.notices", "article id", "near-duplicate decisions, by article", internal=True),
     TopicSpec(
         "incidents.blocks", "blocking key", "analysed articles with events, by block", internal=True
     ),
@@ -84,7 +83,6 @@ class Topics:
     duplicates = property(lambda self: self.name("articles.duplicates"))
     dlq = property(lambda self: self.name("articles.dlq"))
     index = property(lambda self: self.name("dedup.index"))
-    notices = property(lambda self: self.name("dedup.notices"))
     blocks = property(lambda self: self.name("incidents.blocks"))
 
     def resolve(self, name: str) -> str:

@@ -3,22 +3,28 @@
 dedup.index (one partition: whatever its id, an article must meet its copies)
   -> `index`: the analysed article arrives with its MinHash signature; its bands are
      looked up in the index, it is added, and the earliest near-copy keyed before it
-     becomes its duplicate_of; then on to the incidents hop (or out, when it has no events).
-dedup.notices (partitioned by article id)
-  -> `notices`: every near-duplicate decision, and every late one (an earlier-keyed
-     article that found this one after it was decided), so that the latest notice per
-     article on articles.duplicates is always its earliest original.
+     becomes its duplicate_of, announced on articles.duplicates; so is every late
+     decision (an earlier-keyed article that found this one after it was decided) that
+     names an earlier original than the one announced, so the latest notice per article
+     is always its earliest original. Then on to the incidents hop (or out, when the
+     article has no events).
 
 One partition, because an index partitioned by band would see every article in every
 partition (64 bands fall in all of them): more partitions only added messages. And the
 article travels with its signature, because a gather holding it until the band replies
 came back cost about twice the messages (see README, Performance).
 
-State: `dedup-signatures` (article id -> signature, shingle count, time) is the durable
-index, one small changelog record per article; the band buckets are derived from it in
-memory (a MemoryIndex, as the embedded mode's), rebuilt after a rebalance, and entries
-older than RAQIB_DEDUP_WINDOW_DAYS are dropped from both. `dedup-decided` holds the earliest
-original announced per article.
+State: `dedup-signatures` (article id -> signature, shingle count, time, and the earliest
+original announced) is the durable index, one small changelog record per article, written
+again when a late decision improves its original; the band buckets and the originals are
+derived from it in memory (a MemoryIndex, as the embedded mode's), rebuilt after a
+rebalance, and entries older than RAQIB_DEDUP_WINDOW_DAYS are dropped from both.
+
+Until 2026-12-01 decisions went through one more hop, `dedup.notices` partitioned by
+article id, to a `dedup-decided` table that kept the earliest original per article: a
+remnant of the scatter-gather, when decisions came from several band partitions. They all
+come from this one agent now, in order, so it keeps the originals itself: for the 62% of
+generated pages that are near-copies, a message and an agent dispatch fewer.
 """
 
 from __future__ import annotations
@@ -31,86 +37,73 @@ from agents.incidents.agent import file_or_emit
 from streams.app import Runtime
 from streams.records import DuplicateNotice, dumps
 
-from .index import Decision, Entry, Match, MemoryIndex, decide
+from .index import Entry, Match, MemoryIndex, decide
 from .minhash import bands, unpack
 
-DAY = 86400.0
 EXPIRE_EVERY_S = 3600.0  # stream time between two expiries of the index
 
 
-def register(rt: Runtime) -> tuple[Any, Any]:
+def register(rt: Runtime) -> Any:
     settings = rt.settings
-    window_days = settings.dedup_window_days
-    window_s = window_days * DAY
-    expires = (window_days + 1) * DAY
     signatures = rt.app.Table("dedup-signatures", default=dict, partitions=1)
-    derived: dict[str, MemoryIndex] = rt.derived_state()  # the index, from `signatures`
+    # The index and the earliest original announced per article, derived from `signatures`
+    derived: dict[str, Any] = rt.derived_state()
     last_expiry: dict[str, float] = {}
-    decided = (  # article id -> [original id, original ts, similarity]: the earliest so far
-        rt.app.Table("dedup-decided", default=list, partitions=settings.partitions)
-        .tumbling(DAY, expires=expires)
-        .relative_to_stream()
-    )
 
-    def the_index() -> MemoryIndex:
-        index = derived.get("index")
-        if index is None:
-            index = derived["index"] = MemoryIndex(settings.dedup_threshold, window_s)
-            for article_id, stored in list(signatures.items()):
-                if stored:
-                    entry = Entry(article_id, stored["ts"], unpack(stored["v"]), stored["n"])
+    def state() -> tuple[MemoryIndex, dict[str, Match]]:
+        if "index" not in derived:
+            index = MemoryIndex(settings.dedup_threshold, settings.dedup_window_days * 86400.0)
+            originals: dict[str, Match] = {}
+            for article_id, record in list(signatures.items()):
+                if record:
+                    entry = Entry(article_id, record["ts"], unpack(record["v"]), record["n"])
                     index.add(entry, bands(entry.array))
-        return index
+                    if "o" in record:
+                        originals[article_id] = Match(*record["o"])
+            derived["index"], derived["originals"] = index, originals
+        return derived["index"], derived["originals"]
 
-    def expire(index: MemoryIndex, now: float) -> None:
+    def expire(index: MemoryIndex, originals: dict[str, Match], now: float) -> None:
         if now - last_expiry.setdefault("at", now) < EXPIRE_EVERY_S:
             return
         last_expiry["at"] = now
         for article_id in index.expire(now):
             signatures.pop(article_id, None)
+            originals.pop(article_id, None)
 
     async def look_up(message: Any) -> None:
         item = orjson.loads(message.value)
         result = item["result"]
         entry = Entry(result["id"], item["ts"], unpack(item["sig"]), item["size"])
+        notices: list[tuple[str, Match]] = []  # articles given an earlier original
         try:
             with rt.stage("dedup"):
-                index = the_index()
-                matches = index.look_up(entry, bands(entry.array))
-                signatures[entry.id] = {"v": item["sig"], "n": entry.size, "ts": entry.ts}
-                expire(index, entry.ts)
-                decision = decide(entry.key, matches)
+                index, originals = state()
+                decision = decide(entry.key, index.look_up(entry, bands(entry.array)))
+                first = decision.duplicate_of
+                if first is not None and earlier(first, originals.get(entry.id)):
+                    originals[entry.id] = first
+                    notices.append((entry.id, first))
+                original = originals.get(entry.id)  # a redelivered article keeps its own
+                signatures[entry.id] = stored(item["sig"], entry.size, entry.ts, original)
+                for copy in decision.late:  # later-keyed copies learn of their original
+                    found = Match(entry.id, entry.ts, copy.similarity)
+                    if earlier(found, originals.get(copy.id)) and signatures.get(copy.id):
+                        originals[copy.id] = found
+                        kept = signatures[copy.id]
+                        signatures[copy.id] = stored(kept["v"], kept["n"], kept["ts"], found)
+                        notices.append((copy.id, found))
+                expire(index, originals, entry.ts)
         except Exception as exc:  # degrade, don't drop: the article goes on undeduplicated
+            derived.clear()  # read again as stored, not half-decided
             await rt.dead_letters.send(message, "dedup", exc)
-            decision = Decision(None)
-        if decision.duplicate_of is not None:
-            result["duplicate_of"] = decision.duplicate_of.id
-            await notify(entry.id, decision.duplicate_of)
-        for copy in decision.late:  # the later-keyed copies learn of their original
-            await notify(copy.id, Match(entry.id, entry.ts, copy.similarity))
+            notices, original = [], None
+        result["duplicate_of"] = original.id if original else None
+        for article_id, announced in notices:
+            await announce(article_id, announced)
         await file_or_emit(rt, result, item["ts"], item["started"])
 
-    async def notify(article_id: str, original: Match) -> None:
-        notice = {"id": article_id, "original": [original.id, original.ts, original.similarity]}
-        await rt.send("dedup.notices", article_id.encode(), orjson.dumps(notice))
-
-    def known_original(article_id: str) -> Match | None:
-        """The earliest original announced so far for an article."""
-        for day in range(window_days + 1):
-            found = decided[article_id].delta(day * DAY)
-            if found:
-                return Match(*found)
-        return None
-
-    async def announce(message: Any) -> None:
-        """Announce an original unless an earlier-keyed one was announced: the latest
-        notice per article on articles.duplicates is then always the earliest original."""
-        notice = orjson.loads(message.value)
-        article_id, original = notice["id"], Match(*notice["original"])
-        best = known_original(article_id)
-        if best is not None and (best.ts, best.id) <= (original.ts, original.id):
-            return
-        decided[article_id] = notice["original"]
+    async def announce(article_id: str, original: Match) -> None:
         record = DuplicateNotice(article_id, original.id, original.similarity)
         await rt.send("articles.duplicates", article_id.encode(), dumps(record))
         rt.metrics.duplicates.inc()
@@ -119,8 +112,18 @@ def register(rt: Runtime) -> tuple[Any, Any]:
     async def index_agent(stream: Any) -> None:
         await rt.consume(stream, "dedup", look_up)
 
-    @rt.app.agent(rt.channels["dedup.notices"], name="dedup-notices", concurrency=1)
-    async def notices(stream: Any) -> None:
-        await rt.consume(stream, "dedup", announce)
+    return index_agent
 
-    return index_agent, notices
+
+def earlier(found: Match, known: Match | None) -> bool:
+    """Whether `found` is an earlier-keyed original than the one known (if any)."""
+    return known is None or (found.ts, found.id) < (known.ts, known.id)
+
+
+def stored(sig: str, size: int, ts: float, original: Match | None) -> dict[str, Any]:
+    """An article's `dedup-signatures` record: its packed signature, shingle count, time
+    and the earliest original announced for it."""
+    record: dict[str, Any] = {"v": sig, "n": size, "ts": ts}
+    if original is not None:
+        record["o"] = [original.id, original.ts, original.similarity]
+    return record

@@ -89,8 +89,7 @@ def test_the_worker_creates_its_changelogs_before_faust_starts(stack) -> None:
     worker.wait_ready()
     expected = build_runtime(s.settings, registry=CollectorRegistry()).changelogs()
     assert {c.name for c in expected} == {
-        f"{s.settings.app_id}-{table}-changelog"
-        for table in ("dedup-signatures", "dedup-decided", "incidents")
+        f"{s.settings.app_id}-{table}-changelog" for table in ("dedup-signatures", "incidents")
     }
     log = worker.log_path.read_text().splitlines()
     created = next(line for line in log if "created topics:" in line)
@@ -107,8 +106,7 @@ def test_the_worker_creates_its_changelogs_before_faust_starts(stack) -> None:
         found = {key: entry["value"] for key, entry in configs[changelog.name].items()}
         assert found["max.message.bytes"] == max_message_bytes(s.settings)
         assert found == changelog.configs
-    decided = next(c for c in expected if "dedup-decided" in c.name)
-    assert decided.configs["cleanup.policy"] == "compact,delete"  # a windowed table
+    assert all(c.configs["cleanup.policy"] == "compact" for c in expected)
 
 
 BAD = {
