@@ -23,8 +23,9 @@ rebalance, and entries older than RAQIB_DEDUP_WINDOW_DAYS are dropped from both.
 Until 2026-12-01 decisions went through one more hop, `dedup.notices` partitioned by
 article id, to a `dedup-decided` table that kept the earliest original per article: a
 remnant of the scatter-gather, when decisions came from several band partitions. They all
-come from this one agent now, in order, so it keeps the originals itself: for the 62% of
-generated pages that are near-copies, a message and an agent dispatch fewer.
+come from this one agent now, in order, so it keeps the originals itself: for each
+near-copy (two thirds of the generated pages), a message, a dispatch and a table write
+fewer (worker CPU per page 3.82 -> 3.65 ms, medians of 5 alternating drains).
 """
 
 from __future__ import annotations
