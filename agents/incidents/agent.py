@@ -70,7 +70,6 @@ def register(rt: Runtime) -> Any:
         key = message.key.decode()
         with rt.stage("incidents"):
             block = block_for(key)
-            ids = [i.incident_id for i in block.incidents]
             filed = file_article(
                 block,
                 result["events"],
@@ -81,16 +80,16 @@ def register(rt: Runtime) -> Any:
             )
             for event, incident_id in zip(result["events"], filed.incident_ids, strict=True):
                 event["incident_id"] = incident_id
-            current = {i.incident_id for i in block.incidents}
             # Sizes are checked before any write: a changelog record the broker refuses
             # would stop the whole worker, a refused article only goes to the DLQ.
             states = {f"inc:{i.incident_id}": i.state() for i in filed.changed}
             for name, state in states.items():
                 rt.check_size(orjson.dumps(state), f"incident state {name}")
-            for name, state in states.items():
+            for gone in (*filed.merged, *filed.closed):  # merged away, or expired
+                if f"inc:{gone}" in store:  # (not if opened and merged by this article)
+                    del store[f"inc:{gone}"]
+            for name, state in states.items():  # after: a closed incident may reopen
                 store[name] = state
-            for gone in set(ids) - current:  # merged away, or expired from the window
-                store.pop(f"inc:{gone}", None)
         await rt.emit_result(result, item["started"])
         for incident in filed.changed:
             record = orjson.dumps(incident.to_record())

@@ -301,6 +301,9 @@ class Block:
     _by_event: dict[str, Incident] = field(default_factory=dict, init=False, repr=False)
     _by_id: dict[str, Incident] = field(default_factory=dict, init=False, repr=False)
     _oldest: float = field(default=float("inf"), init=False, repr=False)  # <= every last_seen
+    # the incidents `add` opened and closed (expired) since `take_news` last ran
+    _opened: list[str] = field(default_factory=list, init=False, repr=False)
+    _closed: list[str] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for incident in self.incidents:
@@ -354,6 +357,7 @@ class Block:
         for incident in self.incidents:
             if now - incident.last_seen > window_s:
                 self._unindex(incident)
+                self._closed.append(incident.incident_id)
         self.incidents = [i for i in self.incidents if now - i.last_seen <= window_s]
         self._oldest = min((i.last_seen for i in self.incidents), default=float("inf"))
 
@@ -373,6 +377,7 @@ class Block:
             incident = Incident(incident_id_for(event), self.key, event["type"], [event], now, now)
             self.incidents.append(incident)
             self._index(incident, incident.events, [])
+            self._opened.append(incident.incident_id)
             return incident, []
         scored.sort(key=lambda si: (-si[0], si[1].first_seen, si[1].incident_id))
         target = scored[0][1]
@@ -388,6 +393,13 @@ class Block:
         self._index(target, target.events[kept_events:], target.refs[kept_refs:])
         return target, merged
 
+    def take_news(self) -> tuple[set[str], list[str]]:
+        """The ids of the incidents `add` opened, and of those it closed, since last asked
+        (so that filing an article needs no pass over the block)."""
+        news = set(self._opened), self._closed
+        self._opened, self._closed = [], []
+        return news
+
 
 @dataclass
 class Filed:
@@ -397,6 +409,7 @@ class Filed:
     changed: list[Incident]  # incidents to publish
     merged: dict[str, str]  # incident merged away -> the incident it is now part of
     opened: int
+    closed: list[str]  # incidents that expired from the window
 
 
 def file_article(
@@ -408,7 +421,7 @@ def file_article(
     window_s: float,
 ) -> Filed:
     """File an article's events (dicts, as on the wire) into a block's incidents."""
-    before = {i.incident_id for i in block.incidents}
+    block.take_news()  # what callers of `add` before left
     changed: dict[str, Incident] = {}
     merged: dict[str, str] = {}
     ids: list[str] = []
@@ -421,5 +434,6 @@ def file_article(
         changed[incident.incident_id] = incident
         ids.append(incident.incident_id)
     ids = [merged.get(i, i) for i in ids]
-    opened = sum(1 for i in changed if i not in before)
-    return Filed(ids, list(changed.values()), merged, opened)
+    new, closed = block.take_news()
+    opened = sum(1 for i in changed if i in new)
+    return Filed(ids, list(changed.values()), merged, opened, closed)

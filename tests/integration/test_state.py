@@ -142,3 +142,41 @@ def test_filing_an_article_writes_only_the_incidents_it_changed(stack) -> None:
         changelog.close()
     assert published and all(key.startswith("inc:") for key in written)
     assert {key[len("inc:") :] for key in written} <= published
+
+
+def test_an_incident_closed_by_the_window_leaves_the_table(stack, seeds) -> None:
+    """An incident not reported for RAQIB_INCIDENT_WINDOW_DAYS is closed when its block
+    next files an article: its state is deleted from the table (a changelog tombstone),
+    and the later report opens an incident of its own."""
+    s = stack()
+    s.worker().wait_ready()
+
+    def report(article_id: str, fetched: str) -> tuple[bytes, bytes]:
+        raw = {"id": article_id, "text": seeds["000"], "fetched_at": f"{fetched}T10:00:00+00:00"}
+        return article_id.encode(), orjson.dumps(raw)
+
+    reader = s.reader(["articles.classified"])
+    changelog = s.changelog_reader("incidents")
+    try:
+        incident: dict[str, str] = {}
+        for article_id, fetched in (("january", "2025-01-05"), ("april", "2025-04-20")):
+            s.produce([report(article_id, fetched)])
+            seen = reader.read(
+                lambda seen, a=article_id: any(
+                    v["id"] == a for _, v, _ in seen["articles.classified"]
+                ),
+                120,
+            )
+            (result,) = [v for _, v, _ in seen["articles.classified"] if v["id"] == article_id]
+            incident[article_id] = result["events"][0]["incident_id"]
+        closed, opened = f"inc:{incident['january']}", f"inc:{incident['april']}"
+
+        def latest(seen: dict[str, list[Any]]) -> dict[str, Any]:
+            return {orjson.loads(key): value for key, value, _ in seen["incidents"]}
+
+        states = latest(changelog.read(lambda seen: opened in latest(seen), 30))
+        states = latest(changelog.read(lambda _: False, 3))  # anything after it
+    finally:
+        reader.close()
+        changelog.close()
+    assert opened != closed and states[opened] and states[closed] is None

@@ -524,7 +524,8 @@ def test_incidents_place_index_files_like_scoring_every_incident() -> None:
 
 def test_incidents_expire_as_if_every_incident_were_looked_over() -> None:
     """Looked over only once the oldest may have expired, with stream time going back
-    and forth (articles of several partitions, late scrapers): the same filing."""
+    and forth (articles of several partitions, late scrapers): the same filing, and the
+    closed incidents are reported."""
     rng = np.random.default_rng(11)
     towns = ["Tamesna", "Azemmour", "Nador", "Fes", "Oujda", "Safi"]
     block, naive = Block("MA", big=big_city), _ExpireEveryTime("MA", big=big_city)
@@ -537,8 +538,12 @@ def test_incidents_expire_as_if_every_incident_were_looked_over() -> None:
             date=f"2025-02-{rng.integers(1, 28):02d}",
         )
         now = float(n) + float(rng.normal(0, 40))
+        before = {i.incident_id for i in block.incidents}
         got = file_article(block, [report], None, None, now, 100.0)
         want = file_article(naive, [dict(report)], None, None, now, 100.0)
+        # what the incidents agent deletes from its table: every incident gone, no other
+        gone = before - {i.incident_id for i in block.incidents}
+        assert set(got.closed) <= before and gone == (set(got.merged) | set(got.closed)) & before
         assert (got.incident_ids, got.merged, got.opened) == (
             want.incident_ids,
             want.merged,
