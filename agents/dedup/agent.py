@@ -89,9 +89,9 @@ def register(rt: Runtime) -> Any:
                 signatures[entry.id] = stored(item["sig"], entry.size, entry.ts, original)
                 for copy in decision.late:  # later-keyed copies learn of their original
                     found = Match(entry.id, entry.ts, copy.similarity)
-                    if earlier(found, originals.get(copy.id)) and signatures.get(copy.id):
+                    kept = signatures.get(copy.id)
+                    if kept and earlier(found, originals.get(copy.id)):
                         originals[copy.id] = found
-                        kept = signatures[copy.id]
                         signatures[copy.id] = stored(kept["v"], kept["n"], kept["ts"], found)
                         notices.append((copy.id, found))
                 expire(index, originals, entry.ts)

@@ -86,8 +86,9 @@ def register(rt: Runtime) -> Any:
             for name, state in states.items():
                 rt.check_size(orjson.dumps(state), f"incident state {name}")
             for gone in (*filed.merged, *filed.closed):  # merged away, or expired
-                if f"inc:{gone}" in store:  # (not if opened and merged by this article)
-                    del store[f"inc:{gone}"]
+                name = f"inc:{gone}"
+                if name in store:  # (not if opened and merged by this article)
+                    del store[name]
             for name, state in states.items():  # after: a closed incident may reopen
                 store[name] = state
         await rt.emit_result(result, item["started"])

@@ -354,11 +354,14 @@ class Block:
         """Drop the incidents last seen more than the window before `now`."""
         if now - self._oldest <= window_s:  # nothing is older than the oldest
             return
+        kept = []
         for incident in self.incidents:
             if now - incident.last_seen > window_s:
                 self._unindex(incident)
                 self._closed.append(incident.incident_id)
-        self.incidents = [i for i in self.incidents if now - i.last_seen <= window_s]
+            else:
+                kept.append(incident)
+        self.incidents = kept
         self._oldest = min((i.last_seen for i in self.incidents), default=float("inf"))
 
     def add(self, event: dict[str, Any], now: float, window_s: float) -> tuple[Incident, list[str]]:
